@@ -1,0 +1,19 @@
+//===- pex-opt.cpp - Pex optimizer driver ---------------------------------===//
+//
+// Runs Pex and upstream MLIR passes on TOSA input, like mlir-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "pex/InitAllDialects.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::pex::registerAllDialects(registry);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Pex optimizer driver\n", registry));
+}
