@@ -21,14 +21,13 @@
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
 
 void mlir::pex::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<partial::PartialDialect, tosa::TosaDialect,
-                  func::FuncDialect, arith::ArithDialect,
-                  tensor::TensorDialect, linalg::LinalgDialect,
-                  scf::SCFDialect, memref::MemRefDialect,
-                  bufferization::BufferizationDialect, LLVM::LLVMDialect,
-                  affine::AffineDialect, cf::ControlFlowDialect,
-                  math::MathDialect, vector::VectorDialect,
-                  index::IndexDialect, ub::UBDialect>();
+  registry
+      .insert<partial::PartialDialect, tosa::TosaDialect, func::FuncDialect,
+              arith::ArithDialect, tensor::TensorDialect, linalg::LinalgDialect,
+              scf::SCFDialect, memref::MemRefDialect,
+              bufferization::BufferizationDialect, LLVM::LLVMDialect,
+              affine::AffineDialect, cf::ControlFlowDialect, math::MathDialect,
+              vector::VectorDialect, index::IndexDialect, ub::UBDialect>();
   // Bufferization models, inliner and to-LLVM interfaces of the upstream
   // dialects; they attach lazily, only to dialects that get loaded.
   mlir::registerAllExtensions(registry);
