@@ -18,6 +18,7 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/InitAllExtensions.h"
+#include "pex/Dialect/Partial/IR/ChannelSplitOpInterface.h"
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
 
 void mlir::pex::registerAllDialects(DialectRegistry &registry) {
@@ -31,4 +32,5 @@ void mlir::pex::registerAllDialects(DialectRegistry &registry) {
   // Bufferization models, inliner and to-LLVM interfaces of the upstream
   // dialects; they attach lazily, only to dialects that get loaded.
   mlir::registerAllExtensions(registry);
+  partial::registerTosaChannelSplitModels(registry);
 }
