@@ -8,9 +8,11 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "pex/InitAllDialects.h"
+#include "pex/InitAllPasses.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::pex::registerAllPasses();
 
   mlir::DialectRegistry registry;
   mlir::pex::registerAllDialects(registry);
