@@ -141,6 +141,12 @@ def _random_tensor(rng: np.random.Generator, value: Value, q: QParams) -> np.nda
     return data
 
 
+def _rescale_attrs(per_channel: bool) -> dict[str, object]:
+    """Attributes of the (signed, 32-bit, double-rounding) rescales."""
+    return {"input_unsigned": False, "output_unsigned": False, "per_channel": per_channel,
+            "rounding_mode": "DOUBLE_ROUND", "scale32": True}
+
+
 def _pair(v: IntPair) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
 
@@ -229,6 +235,12 @@ class Builder:
             env[result.name] = tosa_ref.eval_op(op, env)
         return result
 
+    def _keep_quant(self, src: Value, dst: Value) -> Value:
+        """Give ``dst`` the quantisation of ``src`` (int8 graphs); return ``dst``."""
+        if self.int8:
+            self.graph.quant[dst.name] = self.graph.quant[src.name]
+        return dst
+
     def _calibration(self, value: Value) -> np.ndarray:
         """The calibration data of ``value``, stacked along a new axis 0."""
         return np.stack([env[value.name] for env in self._envs])
@@ -280,11 +292,9 @@ class Builder:
         params = [quantize_scale(s / q.scale) for s in acc_scales]
         multiplier = self._const(f"{name}_mult", np.array([m for m, _ in params]), "i32")
         shift = self._const(f"{name}_shift", np.array([s for _, s in params]), "i8")
-        attrs = {"input_unsigned": False, "output_unsigned": False,
-                 "per_channel": per_channel, "rounding_mode": "DOUBLE_ROUND", "scale32": True}
         zps = (self._zp(0, "i32"), self._zp(q.zp, "i8"))
-        y = self._emit("rescale", (acc, multiplier, shift, *zps), acc.shape, "i8", attrs,
-                       name if act is None else f"{name}_q")
+        y = self._emit("rescale", (acc, multiplier, shift, *zps), acc.shape, "i8",
+                       _rescale_attrs(per_channel), name if act is None else f"{name}_q")
         self.graph.quant[y.name] = q
         return self._activation(y, act, name)
 
@@ -302,9 +312,7 @@ class Builder:
         else:
             lo, hi = 0.0, (F32_MAX if act == "relu" else 6.0)
         out = self._emit("clamp", (y,), y.shape, y.dtype, {"max_val": hi, "min_val": lo}, name)
-        if self.int8:
-            self.graph.quant[out.name] = self.graph.quant[y.name]
-        return out
+        return self._keep_quant(y, out)
 
     # -- layers ----------------------------------------------------------------
 
@@ -378,12 +386,10 @@ class Builder:
         """i8 -> i32 with scale ``x_scale / twice_max * 2**ADD_INPUT_SHIFT``."""
         q = self.graph.quant[x.name]
         m, s = quantize_scale(q.scale / twice_max * (1 << ADD_INPUT_SHIFT))
-        attrs = {"input_unsigned": False, "output_unsigned": False, "per_channel": False,
-                 "rounding_mode": "DOUBLE_ROUND", "scale32": True}
-        return self._emit("rescale", (x, self._const(f"{name}_mult", np.array([m]), "i32"),
-                                      self._const(f"{name}_shift", np.array([s]), "i8"),
-                                      self._zp(q.zp, "i8"), self._zp(0, "i32")),
-                          x.shape, "i32", attrs, name)
+        operands = (x, self._const(f"{name}_mult", np.array([m]), "i32"),
+                    self._const(f"{name}_shift", np.array([s]), "i8"),
+                    self._zp(q.zp, "i8"), self._zp(0, "i32"))
+        return self._emit("rescale", operands, x.shape, "i32", _rescale_attrs(False), name)
 
     def global_avg_pool(self, x: Value, name: str = "pool") -> Value:
         """``avg_pool2d`` over the whole spatial extent (quantisation kept)."""
@@ -391,33 +397,27 @@ class Builder:
         attrs = {"acc_type": "i32" if self.int8 else "f32", "kernel": (h, w),
                  "pad": (0, 0, 0, 0), "stride": (1, 1)}
         zp = self._in_zp(x)
-        y = self._emit("avg_pool2d", (x, zp, zp), (1, 1, 1, c), x.dtype, attrs, name)
-        if self.int8:
-            self.graph.quant[y.name] = self.graph.quant[x.name]
-        return y
+        return self._keep_quant(x, self._emit("avg_pool2d", (x, zp, zp), (1, 1, 1, c), x.dtype,
+                                              attrs, name))
 
     def reshape(self, x: Value, shape: Sequence[int], name: str) -> Value:
         """``tosa.reshape`` (quantisation kept)."""
         new_shape = self._shape(f"{name}_shape", shape)
-        y = self._emit("reshape", (x, new_shape), shape, x.dtype, {}, name)
-        if x.name in self.graph.quant:
-            self.graph.quant[y.name] = self.graph.quant[x.name]
-        return y
+        return self._keep_quant(x, self._emit("reshape", (x, new_shape), shape, x.dtype, {},
+                                              name))
 
     def _slice(self, x: Value, size: Sequence[int], name: str) -> Value:
         """Leading ``size`` elements of ``x`` (quantisation kept)."""
         start = self._shape(f"{name}_start", [0] * len(size))
-        y = self._emit("slice", (x, start, self._shape(f"{name}_size", size)), size, x.dtype,
-                       {}, name)
-        if x.name in self.graph.quant:
-            self.graph.quant[y.name] = self.graph.quant[x.name]
-        return y
+        operands = (x, start, self._shape(f"{name}_size", size))
+        return self._keep_quant(x, self._emit("slice", operands, size, x.dtype, {}, name))
 
     def fully_connected(self, x: Value, units: int, mode: str = "conv2d",
                         name: str = "fc") -> Value:
         """Dense layer on a ``[1, 1, 1, C]`` tensor, returns ``[1, units]``.
 
-        ``mode="conv2d"`` is a 1x1 convolution (as TFLite's lowering);
+        ``mode="conv2d"`` is a 1x1 convolution (as the TFLite-to-TOSA
+        legalisation does);
         ``mode="matmul"`` reshapes to ``[1, 1, C]``, multiplies by
         ``[1, C, units]`` and adds the bias in i32 (f32) before rescaling.
         """

@@ -135,6 +135,7 @@ private:
         continue;
       }
       if (hasClass(kernel.channelClass, ChannelClass::Consumer) &&
+          kernel.outputs.size() == 1 &&
           sliceable(kernel, ChainStage::Consume, plan.channels)) {
         plan.kernels.push_back(*following);
         plan.stages.push_back(ChainStage::Consume);
@@ -205,6 +206,16 @@ struct PartialFormChainsPass
       used.insert(candidates[*best].kernels.begin(),
                   candidates[*best].kernels.end());
       current = std::move(bestLiveness);
+    }
+    // A chain accepted for lowering one of several steps tied at the peak
+    // is useless if another chain could not lower the rest: drop chains
+    // whose removal leaves the peak where it is.
+    for (size_t i = chosen.size(); i-- > 0;) {
+      ChainPlan removed = chosen[i];
+      chosen.erase(chosen.begin() + i);
+      if (buildSchedule(graph, chosen).computeLiveness().peakBytes >
+          current.peakBytes)
+        chosen.insert(chosen.begin() + i, std::move(removed));
     }
     return chosen;
   }
