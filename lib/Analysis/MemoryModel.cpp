@@ -612,7 +612,7 @@ static llvm::json::Array stepsToJSON(const Schedule &schedule,
   return steps;
 }
 
-void MemoryReport::printJSON(llvm::raw_ostream &os) const {
+llvm::json::Object MemoryReport::toJSON() const {
   llvm::json::Array chainArray;
   for (const ChainPlan &plan : chains) {
     llvm::json::Array ops;
@@ -625,7 +625,7 @@ void MemoryReport::printJSON(llvm::raw_ostream &os) const {
                            {"boundary", stringifyChainBoundary(plan.boundary)},
                            {"ops", std::move(ops)}});
   }
-  llvm::json::Object root{
+  return llvm::json::Object{
       {"function", function},
       {"whole_buffer_peak_bytes", wholeBufferLiveness.peakBytes},
       {"whole_buffer_peak_op", peakLabel(wholeBuffer, wholeBufferLiveness)},
@@ -635,5 +635,16 @@ void MemoryReport::printJSON(llvm::raw_ostream &os) const {
       {"chains", std::move(chainArray)},
       {"steps", stepsToJSON(formed, formedLiveness)},
       {"whole_buffer_steps", stepsToJSON(wholeBuffer, wholeBufferLiveness)}};
+}
+
+void MemoryReport::printJSON(llvm::raw_ostream &os,
+                             ArrayRef<MemoryReport> reports) {
+  llvm::json::Object root;
+  if (!reports.empty())
+    root = reports.front().toJSON();
+  llvm::json::Array functions;
+  for (const MemoryReport &report : reports)
+    functions.push_back(report.toJSON());
+  root["functions"] = std::move(functions);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
 }

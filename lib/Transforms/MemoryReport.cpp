@@ -33,15 +33,15 @@ struct PexMemoryReportPass
           << file << "': " << error;
       return signalPassFailure();
     }
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
-      pex::MemoryReport report = pex::MemoryReport::build(func);
-      if (format == "json")
-        report.printJSON(output->os());
-      else
+    std::vector<pex::MemoryReport> reports;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isExternal())
+        reports.push_back(pex::MemoryReport::build(func));
+    if (format == "json")
+      pex::MemoryReport::printJSON(output->os(), reports);
+    else
+      for (const pex::MemoryReport &report : reports)
         report.printText(output->os());
-    }
     output->keep();
     markAllAnalysesPreserved();
   }

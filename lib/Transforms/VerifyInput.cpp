@@ -57,10 +57,14 @@ struct PexVerifyInputPass
     auto reject = [&](Operation *op, const Twine &reason) {
       op->emitOpError("is not supported by Pex: ") << reason;
       failedAny = true;
+      return WalkResult::skip();
     };
-    getOperation().walk([&](Operation *op) {
+    // Types are checked where values are defined (function arguments, op
+    // results), so one bad value gets one diagnostic; a rejected op's
+    // regions are not visited.
+    getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (op == getOperation().getOperation())
-        return;
+        return WalkResult::advance();
       Dialect *dialect = op->getDialect();
       StringRef ns = dialect ? dialect->getNamespace() : "";
       if (ns == "tosa") {
@@ -78,14 +82,11 @@ struct PexVerifyInputPass
         for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
           if (std::string reason = checkType(type); !reason.empty())
             return reject(op, "result #" + Twine(index) + ": " + reason);
-        return;
       }
-      for (auto [index, type] : llvm::enumerate(op->getOperandTypes()))
-        if (std::string reason = checkType(type); !reason.empty())
-          return reject(op, "operand #" + Twine(index) + ": " + reason);
       for (auto [index, type] : llvm::enumerate(op->getResultTypes()))
         if (std::string reason = checkType(type); !reason.empty())
           return reject(op, "result #" + Twine(index) + ": " + reason);
+      return WalkResult::advance();
     });
     if (failedAny)
       signalPassFailure();

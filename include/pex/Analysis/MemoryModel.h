@@ -25,6 +25,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/JSON.h"
 #include <string>
 #include <vector>
 
@@ -192,7 +193,12 @@ struct MemoryReport {
 
   static MemoryReport build(func::FuncOp func);
   void printText(llvm::raw_ostream &os) const;
-  void printJSON(llvm::raw_ostream &os) const;
+  /// The report as a JSON object.
+  llvm::json::Object toJSON() const;
+  /// One JSON object for a module: the keys of the first function's report
+  /// at the top level, and every function's report under `functions`.
+  static void printJSON(llvm::raw_ostream &os,
+                        llvm::ArrayRef<MemoryReport> reports);
 };
 
 } // namespace mlir::pex
