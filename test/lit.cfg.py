@@ -12,7 +12,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.pex_obj_root, "test")
-config.excludes = ["Inputs", "CMakeLists.txt", "README.txt", "lit.cfg.py",
+config.excludes = ["Inputs", "external-consumer", "CMakeLists.txt", "README.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
@@ -27,3 +27,9 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.pex_tools_dir, config.llvm_tools_dir]
 tools = ["pex-opt", "pex-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Stock MLIR tools and the plugin that extends them.
+config.substitutions.append(
+    ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+config.substitutions.append(
+    ("%pex_plugin", os.path.join(config.pex_obj_root, "lib", "PexPlugin.so")))

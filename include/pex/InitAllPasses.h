@@ -4,14 +4,16 @@
 #define PEX_INITALLPASSES_H
 
 #include "pex/Dialect/Partial/Transforms/Passes.h"
+#include "pex/Pipelines/Pipelines.h"
 #include "pex/Transforms/Passes.h"
 
 namespace mlir::pex {
 
-/// Registers every Pex pass with the global pass registry.
+/// Registers every Pex pass and pipeline with the global registries.
 inline void registerAllPasses() {
   partial::registerPartialPasses();
   registerPexPasses();
+  registerPexPipelines();
 }
 
 } // namespace mlir::pex

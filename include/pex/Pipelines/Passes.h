@@ -1,0 +1,20 @@
+//===- Passes.h - passes of the host lowering pipeline ----------*- C++ -*-===//
+
+#ifndef PEX_PIPELINES_PASSES_H
+#define PEX_PIPELINES_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::pex {
+
+#define GEN_PASS_DECL
+#include "pex/Pipelines/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "pex/Pipelines/Passes.h.inc"
+
+} // namespace mlir::pex
+
+#endif // PEX_PIPELINES_PASSES_H
