@@ -350,18 +350,12 @@ int KernelGraph::getKernelOf(Operation *op) const {
 // Schedules of a kernel graph
 //===----------------------------------------------------------------------===//
 
-int64_t mlir::pex::getSliceBytes(Value value, int64_t sliceSize) {
-  auto type = cast<RankedTensorType>(value.getType());
-  int64_t channels = type.getShape().back();
-  int64_t bytes = getTensorBytes(type);
-  return bytes / channels * std::min(sliceSize, channels);
-}
-
 namespace {
 class ScheduleBuilder {
 public:
-  ScheduleBuilder(const KernelGraph &graph, ArrayRef<ChainPlan> chains)
-      : graph(graph), chains(chains) {}
+  ScheduleBuilder(const KernelGraph &graph, ArrayRef<ChainPlan> chains,
+                  const ChannelCountFn &channels)
+      : graph(graph), chains(chains), channels(channels) {}
 
   Schedule build() {
     llvm::DenseMap<unsigned, unsigned> lastKernelOfChain;
@@ -400,7 +394,7 @@ private:
     if (inserted) {
       ScheduleTensor tensor;
       tensor.name = graph.getName(root);
-      tensor.bytes = graph.getBytes(root);
+      tensor.bytes = bytesWithChannels(root);
       tensor.liveAtEntry = graph.isFunctionArgument(root);
       tensor.liveAtExit = graph.isFunctionResult(root);
       it->second = schedule.addTensor(std::move(tensor));
@@ -436,7 +430,7 @@ private:
         tensor.name = graph.getName(root) + "[" +
                       std::to_string(std::min(plan.sliceSize, plan.channels)) +
                       "/" + std::to_string(plan.channels) + "]";
-        tensor.bytes = getSliceBytes(root, plan.sliceSize);
+        tensor.bytes = bytesWithChannels(root, plan.sliceSize);
         it->second = schedule.addTensor(std::move(tensor));
       }
       return it->second;
@@ -481,7 +475,7 @@ private:
           graph.getName(kernel.outputs.empty() ? accumulated
                                                : kernel.outputs.front()) +
           ")";
-      accumulator.bytes = getTensorBytes(accumulated.getType());
+      accumulator.bytes = bytesWithChannels(accumulated);
       unsigned accumulatorIndex = schedule.addTensor(std::move(accumulator));
       spanning.insert(accumulatorIndex);
       loopSteps.push_back(schedule.addStep(std::move(step)));
@@ -496,6 +490,17 @@ private:
       schedule.getStep(loopSteps.front()).uses.push_back(tensor);
       schedule.getStep(loopSteps.back()).uses.push_back(tensor);
     }
+  }
+
+  /// Bytes of `value` with `numChannels` of its channels (the last
+  /// dimension); the channel count defaults to the effective one.
+  int64_t bytesWithChannels(Value value,
+                            std::optional<int64_t> numChannels = {}) const {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t typeChannels = type.getShape().back();
+    int64_t effective = channels ? channels(value) : typeChannels;
+    int64_t count = numChannels ? std::min(*numChannels, effective) : effective;
+    return getTensorBytes(type) / typeChannels * count;
   }
 
   static ScheduleStep makeStep(const Kernel &kernel, unsigned chainIndex,
@@ -513,12 +518,14 @@ private:
   Schedule schedule;
   llvm::DenseMap<Value, unsigned> fullTensors;
   llvm::DenseMap<unsigned, unsigned> chainOfKernel;
+  const ChannelCountFn &channels;
 };
 } // namespace
 
 Schedule mlir::pex::buildSchedule(const KernelGraph &graph,
-                                  ArrayRef<ChainPlan> chains) {
-  return ScheduleBuilder(graph, chains).build();
+                                  ArrayRef<ChainPlan> chains,
+                                  const ChannelCountFn &channels) {
+  return ScheduleBuilder(graph, chains, channels).build();
 }
 
 //===----------------------------------------------------------------------===//

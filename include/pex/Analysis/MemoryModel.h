@@ -26,6 +26,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/JSON.h"
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -172,15 +173,17 @@ private:
   llvm::DenseMap<Value, std::string> names;
 };
 
+/// The channel count a value would have (the last dimension of its type by
+/// default); pruning evaluates models with fewer channels through it.
+using ChannelCountFn = std::function<int64_t(Value)>;
+
 /// Builds the schedule of `graph` when the given chains run partially and
 /// every other kernel runs on whole buffers. Chain kernels run together, at
-/// the position of the chain's last kernel.
+/// the position of the chain's last kernel. With `channels`, every buffer,
+/// slice and accumulator is sized for the channel counts it returns.
 Schedule buildSchedule(const KernelGraph &graph,
-                       llvm::ArrayRef<ChainPlan> chains);
-
-/// Bytes of one channel slice of `sliceSize` channels of a tensor value
-/// (its last dimension is the channel dimension).
-int64_t getSliceBytes(Value value, int64_t sliceSize);
+                       llvm::ArrayRef<ChainPlan> chains,
+                       const ChannelCountFn &channels = nullptr);
 
 /// The memory report of a function: whole-buffer and as-formed schedules.
 struct MemoryReport {

@@ -1,0 +1,52 @@
+//===- ChainPlanner.h - choose and size partial.chain candidates -*- C++
+//-*-===//
+//
+// Chain planning on the memory model: which paths of fused kernels run slice
+// by slice, and in slices of which size. Used by --partial-form-chains to
+// rewrite the IR and by the pruning passes to evaluate what-if models.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_ANALYSIS_CHAINPLANNER_H
+#define PEX_ANALYSIS_CHAINPLANNER_H
+
+#include "pex/Analysis/MemoryModel.h"
+
+namespace mlir::pex {
+
+struct ChainPlannerOptions {
+  /// Stop adding chains once the peak is at most this many bytes (0:
+  /// minimise the peak).
+  int64_t sramBudget = 0;
+  /// Force this many slices per chain (0: choose with the memory model).
+  int64_t slices = 0;
+  /// Effective channel counts (pruning what-ifs); null: the IR's.
+  ChannelCountFn channels;
+};
+
+/// Every chain the kernel graph admits: paths of kernels linked by tensors
+/// with no other use, from a producer or channel-local kernel through
+/// channel-local kernels to a consumer (accumulate) or to a channel-local
+/// kernel whose output is materialised.
+std::vector<ChainPlan> findChainCandidates(const KernelGraph &graph,
+                                           const ChainPlannerOptions &options);
+
+/// Greedily adds the candidate that lowers the peak most (one-channel
+/// slices), until the peak meets the budget or nothing lowers it; drops
+/// chains whose removal leaves the peak unchanged.
+std::vector<ChainPlan> chooseChains(const KernelGraph &graph,
+                                    const ChainPlannerOptions &options);
+
+/// Gives each chain the fewest slices that keep its loop under the
+/// bottleneck of the rest of the function (or the budget when higher),
+/// preferring a slice size that divides the channels.
+void sizeChainSlices(const KernelGraph &graph, std::vector<ChainPlan> &chains,
+                     const ChainPlannerOptions &options);
+
+/// chooseChains followed by sizeChainSlices.
+std::vector<ChainPlan> planChains(const KernelGraph &graph,
+                                  const ChainPlannerOptions &options);
+
+} // namespace mlir::pex
+
+#endif // PEX_ANALYSIS_CHAINPLANNER_H

@@ -1,0 +1,257 @@
+//===- ChainPlanner.cpp - choose and size partial.chain candidates --------===//
+
+#include "pex/Analysis/ChainPlanner.h"
+
+#include "llvm/ADT/DenseSet.h"
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::partial;
+
+namespace {
+
+bool hasClass(ChannelClass cls, ChannelClass bit) {
+  return cls != ChannelClass::Barrier && (cls & bit) == bit;
+}
+
+int64_t channelsOf(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return type.getRank() ? type.getShape().back() : 0;
+}
+
+/// Enumerates the chains a kernel graph admits.
+class CandidateFinder {
+public:
+  CandidateFinder(const KernelGraph &graph, const ChainPlannerOptions &options)
+      : graph(graph), options(options) {}
+
+  std::vector<ChainPlan> find() {
+    std::vector<ChainPlan> candidates;
+    ArrayRef<Kernel> kernels = graph.getKernels();
+    for (unsigned start = 0; start < kernels.size(); ++start) {
+      const Kernel &kernel = kernels[start];
+      if (!isTopLevel(kernel) || kernel.outputs.size() != 1)
+        continue;
+      ChainPlan plan;
+      plan.channels = effectiveChannels(kernel.outputs.front());
+      if (hasClass(kernel.channelClass, ChannelClass::Producer)) {
+        plan.kernels.push_back(start);
+        plan.stages.push_back(ChainStage::Produce);
+      } else if (kernel.channelClass == ChannelClass::Local) {
+        if (!sliceable(kernel, ChainStage::Slice, plan.channels))
+          continue;
+        plan.kernels.push_back(start);
+        plan.stages.push_back(ChainStage::Slice);
+      } else {
+        continue;
+      }
+      extend(plan, candidates);
+    }
+    return candidates;
+  }
+
+private:
+  bool isTopLevel(const Kernel &kernel) const {
+    return llvm::all_of(kernel.ops, [&](Operation *op) {
+      return op->getParentOp() == graph.getFunction().getOperation();
+    });
+  }
+
+  /// The kernel that alone reads the single output of `kernelIndex`.
+  std::optional<unsigned> next(unsigned kernelIndex) const {
+    const Kernel &kernel = graph.getKernels()[kernelIndex];
+    if (kernel.outputs.size() != 1)
+      return std::nullopt;
+    Value output = kernel.outputs.front();
+    if (graph.isFunctionResult(output))
+      return std::nullopt;
+    ArrayRef<unsigned> users = graph.getConsumers(output);
+    if (users.size() != 1)
+      return std::nullopt;
+    // Read directly, not through a view.
+    for (Operation *user : output.getUsers())
+      if (graph.getKernelOf(user) != static_cast<int>(users.front()))
+        return std::nullopt;
+    if (!isTopLevel(graph.getKernels()[users.front()]))
+      return std::nullopt;
+    return users.front();
+  }
+
+  /// Whether every activation the kernel slices at `stage` carries
+  /// `channels` channels.
+  bool sliceable(const Kernel &kernel, ChainStage stage,
+                 int64_t channels) const {
+    for (Operation *op : kernel.ops) {
+      ChainStage opStage = stage;
+      if (op != kernel.mixingOp && stage != ChainStage::Slice)
+        opStage = stage == ChainStage::Produce ? ChainStage::Slice
+                                               : ChainStage::Finish;
+      std::optional<ChannelRole> role = getSlicingRole(opStage);
+      if (!role)
+        continue;
+      auto iface = cast<ChannelSplitOpInterface>(op);
+      for (unsigned i = 0, e = op->getNumOperands(); i < e; ++i) {
+        OperandSlicing slicing = iface.getOperandSlicing(i, *role);
+        if (slicing.kind == OperandKind::Activation && slicing.isSliced() &&
+            effectiveChannels(op->getOperand(i)) != channels)
+          return false;
+      }
+    }
+    return true;
+  }
+
+  void extend(ChainPlan plan, std::vector<ChainPlan> &candidates) const {
+    ArrayRef<Kernel> kernels = graph.getKernels();
+    unsigned current = plan.kernels.back();
+    while (std::optional<unsigned> following = next(current)) {
+      const Kernel &kernel = kernels[*following];
+      if (effectiveChannels(kernels[current].outputs.front()) != plan.channels)
+        return;
+      if (kernel.channelClass == ChannelClass::Local) {
+        if (kernel.outputs.size() != 1 ||
+            effectiveChannels(kernel.outputs.front()) != plan.channels ||
+            !sliceable(kernel, ChainStage::Slice, plan.channels))
+          return;
+        plan.kernels.push_back(*following);
+        plan.stages.push_back(ChainStage::Slice);
+        plan.boundary = ChainBoundary::Materialize;
+        candidates.push_back(plan);
+        current = *following;
+        continue;
+      }
+      if (hasClass(kernel.channelClass, ChannelClass::Consumer) &&
+          kernel.outputs.size() == 1 &&
+          sliceable(kernel, ChainStage::Consume, plan.channels)) {
+        plan.kernels.push_back(*following);
+        plan.stages.push_back(ChainStage::Consume);
+        plan.boundary = ChainBoundary::Accumulate;
+        candidates.push_back(plan);
+      }
+      return;
+    }
+  }
+
+  int64_t effectiveChannels(Value value) const {
+    return options.channels ? options.channels(value) : channelsOf(value);
+  }
+
+  const KernelGraph &graph;
+  const ChainPlannerOptions &options;
+};
+
+/// Orders schedules: lower peak first, then fewer steps at the peak, then
+/// fewer live bytes overall.
+bool isBetter(const LivenessResult &a, const LivenessResult &b) {
+  return std::make_tuple(a.peakBytes, a.stepsAtPeak, a.area) <
+         std::make_tuple(b.peakBytes, b.stepsAtPeak, b.area);
+}
+
+} // namespace
+
+std::vector<ChainPlan>
+mlir::pex::findChainCandidates(const KernelGraph &graph,
+                               const ChainPlannerOptions &options) {
+  return CandidateFinder(graph, options).find();
+}
+
+std::vector<ChainPlan>
+mlir::pex::chooseChains(const KernelGraph &graph,
+                        const ChainPlannerOptions &options) {
+  std::vector<ChainPlan> candidates = findChainCandidates(graph, options);
+  for (ChainPlan &candidate : candidates)
+    candidate.sliceSize = 1;
+  std::vector<ChainPlan> chosen;
+  llvm::DenseSet<unsigned> used;
+  LivenessResult current =
+      buildSchedule(graph, {}, options.channels).computeLiveness();
+  while (current.peakBytes > options.sramBudget) {
+    std::optional<unsigned> best;
+    LivenessResult bestLiveness;
+    for (auto [index, candidate] : llvm::enumerate(candidates)) {
+      if (llvm::any_of(candidate.kernels,
+                       [&](unsigned k) { return used.count(k); }))
+        continue;
+      chosen.push_back(candidate);
+      LivenessResult trial =
+          buildSchedule(graph, chosen, options.channels).computeLiveness();
+      chosen.pop_back();
+      if (!best || isBetter(trial, bestLiveness)) {
+        best = index;
+        bestLiveness = std::move(trial);
+      }
+    }
+    if (!best ||
+        std::make_pair(bestLiveness.peakBytes, bestLiveness.stepsAtPeak) >=
+            std::make_pair(current.peakBytes, current.stepsAtPeak))
+      break;
+    chosen.push_back(candidates[*best]);
+    used.insert(candidates[*best].kernels.begin(),
+                candidates[*best].kernels.end());
+    current = std::move(bestLiveness);
+  }
+  // A chain accepted for lowering one of several steps tied at the peak
+  // is useless if another chain could not lower the rest: drop chains
+  // whose removal leaves the peak where it is.
+  for (size_t i = chosen.size(); i-- > 0;) {
+    ChainPlan removed = chosen[i];
+    chosen.erase(chosen.begin() + i);
+    if (buildSchedule(graph, chosen, options.channels)
+            .computeLiveness()
+            .peakBytes > current.peakBytes)
+      chosen.insert(chosen.begin() + i, std::move(removed));
+  }
+  return chosen;
+}
+
+void mlir::pex::sizeChainSlices(const KernelGraph &graph,
+                                std::vector<ChainPlan> &chosen,
+                                const ChainPlannerOptions &options) {
+  if (options.slices > 0) {
+    for (ChainPlan &plan : chosen) {
+      int64_t numSlices = std::min<int64_t>(options.slices, plan.channels);
+      plan.sliceSize = (plan.channels + numSlices - 1) / numSlices;
+    }
+    return;
+  }
+  for (auto [index, plan] : llvm::enumerate(chosen)) {
+    // Peak of the steps outside this chain's loop, and peak of the loop.
+    auto peaks = [&, index = index]() {
+      Schedule schedule = buildSchedule(graph, chosen, options.channels);
+      LivenessResult liveness = schedule.computeLiveness();
+      int64_t rest = options.sramBudget, loop = 0;
+      for (auto [step, bytes] :
+           llvm::zip(schedule.getSteps(), liveness.liveBytes)) {
+        bool inLoop = step.chain == static_cast<int>(index) &&
+                      step.stage != stringifyChainStage(ChainStage::Finish);
+        (inLoop ? loop : rest) = std::max(inLoop ? loop : rest, bytes);
+      }
+      return std::make_pair(rest, loop);
+    };
+    plan.sliceSize = 1;
+    int64_t target = peaks().first;
+    // The loop's live bytes grow with the slice size: binary search the
+    // largest slice that fits.
+    int64_t low = 1, high = plan.channels;
+    while (low < high) {
+      int64_t mid = (low + high + 1) / 2;
+      plan.sliceSize = mid;
+      if (peaks().second <= target)
+        low = mid;
+      else
+        high = mid - 1;
+    }
+    // Same number of slices, with a slice size that divides the channels
+    // when one exists.
+    int64_t numSlices = (plan.channels + low - 1) / low;
+    plan.sliceSize =
+        plan.channels % numSlices == 0 ? plan.channels / numSlices : low;
+  }
+}
+
+std::vector<ChainPlan>
+mlir::pex::planChains(const KernelGraph &graph,
+                      const ChainPlannerOptions &options) {
+  std::vector<ChainPlan> chains = chooseChains(graph, options);
+  sizeChainSlices(graph, chains, options);
+  return chains;
+}
