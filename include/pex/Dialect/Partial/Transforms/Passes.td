@@ -59,4 +59,75 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
   ];
 }
 
+def PartialLowerChains : Pass<"partial-lower-chains", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite partial.chain ops into loops over channel slices";
+  let description = [{
+    Replaces each `partial.chain` by an `scf.for` over its channel slices, on
+    tensors, so that every intermediate of the chain exists only as a slice:
+
+    - weights, biases and per-channel quantisation parameters are
+      `tensor.extract_slice` views of the constants, cut along the dimension
+      the `ChannelSplitOpInterface` of their user names (no sliced copy of a
+      constant is created);
+    - a materialised input read by a channel-local operation is viewed one
+      slice at a time;
+    - the producer and the channel-local operations are re-created as TOSA
+      operations on slice-shaped tensors;
+    - the consumer computes the contribution of the slice with a zero bias
+      and adds it with `tosa.add` into a loop-carried full-size accumulator
+      (int32 for int8 chains, f32 for float ones); after the loop the bias is
+      added once and the finishing operations run on the accumulator;
+    - a `materialize` chain inserts each result slice into a loop-carried
+      full-size result with `tensor.insert_slice`.
+
+    When the slice size does not divide the channel count, the last slice is
+    peeled after the loop with its own static shapes. `slice-size=<k>`
+    overrides the slice size of every chain (clamped to its channel count).
+
+    Example: a chain of 24 channels in slices of 8
+
+    ```mlir
+    %y = partial.chain(%x) channels(24) slice(8) accumulate
+        : (tensor<1x8x8x4xi8>) -> tensor<1x8x8x4xi8> {
+    ^bb0(%in: tensor<1x8x8x4xi8>):
+      %e = tosa.conv2d %in, %w1, %b1, ... -> tensor<1x8x8x24xi32>
+      %e8 = tosa.rescale %e, %m1, %s1, ... -> tensor<1x8x8x24xi8>
+      %p = tosa.conv2d %e8, %w2, %b2, ... -> tensor<1x8x8x4xi32>
+      %r = tosa.rescale %p, ... -> tensor<1x8x8x4xi8>
+      partial.yield %r : tensor<1x8x8x4xi8>
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    %zero = linalg.fill ins(%c0_i32 : i32) outs(%empty : tensor<1x8x8x4xi32>)
+    %acc = scf.for %c = %c0 to %c24 step %c8 iter_args(%a = %zero)
+        -> (tensor<1x8x8x4xi32>) {
+      %w1s = tensor.extract_slice %w1[%c, 0, 0, 0] [8, 1, 1, 4] [1, 1, 1, 1]
+      %e = tosa.conv2d %x, %w1s, %b1s, ... -> tensor<1x8x8x8xi32>
+      %e8 = tosa.rescale %e, %m1s, %s1s, ... -> tensor<1x8x8x8xi8>
+      %w2s = tensor.extract_slice %w2[0, 0, 0, %c] [4, 1, 1, 8] [1, 1, 1, 1]
+      %p = tosa.conv2d %e8, %w2s, %zero_bias, ... -> tensor<1x8x8x4xi32>
+      %sum = tosa.add %a, %p : ... -> tensor<1x8x8x4xi32>
+      scf.yield %sum : tensor<1x8x8x4xi32>
+    }
+    %biased = tosa.add %acc, %b2_nhwc : ... -> tensor<1x8x8x4xi32>
+    %y = tosa.rescale %biased, ... -> tensor<1x8x8x4xi8>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::tosa::TosaDialect",
+  ];
+  let options = [
+    Option<"sliceSize", "slice-size", "int64_t", /*default=*/"0",
+           "Channels per slice for every chain (0: each chain's own "
+           "slice_size)">,
+  ];
+}
+
 #endif // PEX_DIALECT_PARTIAL_TRANSFORMS_PASSES_TD
