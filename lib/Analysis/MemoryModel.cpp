@@ -395,6 +395,7 @@ private:
       ScheduleTensor tensor;
       tensor.name = graph.getName(root);
       tensor.bytes = bytesWithChannels(root);
+      tensor.value = root;
       tensor.liveAtEntry = graph.isFunctionArgument(root);
       tensor.liveAtExit = graph.isFunctionResult(root);
       it->second = schedule.addTensor(std::move(tensor));
@@ -431,6 +432,7 @@ private:
                       std::to_string(std::min(plan.sliceSize, plan.channels)) +
                       "/" + std::to_string(plan.channels) + "]";
         tensor.bytes = bytesWithChannels(root, plan.sliceSize);
+        tensor.value = root;
         it->second = schedule.addTensor(std::move(tensor));
       }
       return it->second;
@@ -476,6 +478,7 @@ private:
                                                : kernel.outputs.front()) +
           ")";
       accumulator.bytes = bytesWithChannels(accumulated);
+      accumulator.value = accumulated;
       unsigned accumulatorIndex = schedule.addTensor(std::move(accumulator));
       spanning.insert(accumulatorIndex);
       loopSteps.push_back(schedule.addStep(std::move(step)));
@@ -542,6 +545,26 @@ MemoryReport MemoryReport::build(func::FuncOp func) {
   report.wholeBufferLiveness = report.wholeBuffer.computeLiveness();
   report.formed = buildSchedule(graph, report.chains);
   report.formedLiveness = report.formed.computeLiveness();
+  func.walk([&](Operation *op) {
+    auto hint = op->getAttrOfType<DictionaryAttr>("pex.prune_hint");
+    if (!hint)
+      return;
+    auto get = [&](StringRef key) -> int64_t {
+      auto value = hint.getAs<IntegerAttr>(key);
+      return value ? value.getInt() : 0;
+    };
+    std::string layer;
+    llvm::raw_string_ostream os(layer);
+    os << op->getName() << " at ";
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(op->getLoc()))
+      os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
+         << fileLoc.getColumn();
+    else
+      os << op->getLoc();
+    report.pruneHints.push_back({layer, get("channels_before"),
+                                 get("channels_after"), get("group"),
+                                 get("peak_bytes")});
+  });
   for (ChainPlan &plan : report.chains)
     for (unsigned kernel : plan.kernels)
       plan.kernelLabels.push_back(
@@ -594,6 +617,13 @@ void MemoryReport::printText(llvm::raw_ostream &os) const {
       os << " " << label << "[" << stringifyChainStage(stage) << "]";
     os << "\n";
   }
+  if (!pruneHints.empty()) {
+    os << "  prune hints:\n";
+    for (const PruneHintEntry &hint : pruneHints)
+      os << "    " << hint.layer << ": " << hint.channelsBefore << " -> "
+         << hint.channelsAfter << " channels (group " << hint.group << ", "
+         << hint.peakBytes << " bytes at the unpruned peak)\n";
+  }
   os << "  whole-buffer steps:\n";
   printSteps(os, wholeBuffer, wholeBufferLiveness);
   os << "  steps:\n";
@@ -620,6 +650,14 @@ static llvm::json::Array stepsToJSON(const Schedule &schedule,
 }
 
 llvm::json::Object MemoryReport::toJSON() const {
+  llvm::json::Array hintArray;
+  for (const PruneHintEntry &hint : pruneHints)
+    hintArray.push_back(
+        llvm::json::Object{{"layer", hint.layer},
+                           {"channels_before", hint.channelsBefore},
+                           {"channels_after", hint.channelsAfter},
+                           {"group", hint.group},
+                           {"peak_contribution_bytes", hint.peakBytes}});
   llvm::json::Array chainArray;
   for (const ChainPlan &plan : chains) {
     llvm::json::Array ops;
@@ -640,6 +678,7 @@ llvm::json::Object MemoryReport::toJSON() const {
       {"peak_op", peakLabel(formed, formedLiveness)},
       {"live_bytes_bound", formedLiveness.peakBytes},
       {"chains", std::move(chainArray)},
+      {"prune_hints", std::move(hintArray)},
       {"steps", stepsToJSON(formed, formedLiveness)},
       {"whole_buffer_steps", stepsToJSON(wholeBuffer, wholeBufferLiveness)}};
 }

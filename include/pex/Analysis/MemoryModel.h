@@ -40,6 +40,9 @@ namespace mlir::pex {
 struct ScheduleTensor {
   std::string name;
   int64_t bytes = 0;
+  /// The IR value the buffer holds (the whole tensor, one slice of it, or
+  /// the accumulator of a consumer's result), when known.
+  Value value;
   /// Live from the first step (a model input).
   bool liveAtEntry = false;
   /// Live until the last step (a model output).
@@ -185,6 +188,15 @@ Schedule buildSchedule(const KernelGraph &graph,
                        llvm::ArrayRef<ChainPlan> chains,
                        const ChannelCountFn &channels = nullptr);
 
+/// A structured-pruning hint found on a layer (`pex.prune_hint`).
+struct PruneHintEntry {
+  std::string layer;
+  int64_t channelsBefore = 0;
+  int64_t channelsAfter = 0;
+  int64_t group = 0;
+  int64_t peakBytes = 0;
+};
+
 /// The memory report of a function: whole-buffer and as-formed schedules.
 struct MemoryReport {
   std::string function;
@@ -193,6 +205,7 @@ struct MemoryReport {
   Schedule formed;
   LivenessResult formedLiveness;
   std::vector<ChainPlan> chains;
+  std::vector<PruneHintEntry> pruneHints;
 
   static MemoryReport build(func::FuncOp func);
   void printText(llvm::raw_ostream &os) const;

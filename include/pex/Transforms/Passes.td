@@ -59,4 +59,68 @@ def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
   ];
 }
 
+def PexPruneHints : Pass<"pex-prune-hints", "::mlir::func::FuncOp"> {
+  let summary = "Compute memory-driven structured-pruning hints for a budget";
+  let description = [{
+    When partial execution alone cannot bring the peak live bytes under
+    `sram-budget`, finds how many output channels to remove from which layers
+    so that the peak, re-planned with partial execution, meets the budget
+    while removing as little capacity as possible.
+
+    Channels are pruned by *channel group*: the output channels of a
+    convolution or fully connected layer together with every tensor that
+    carries them through channel-local ops. So a depthwise convolution
+    follows its producer and the operands of a residual add are pruned
+    together; the matching input channels of every consumer go with them.
+    Groups that touch a model input or output, or an op that needs all
+    channels (a flattening reshape, a reduction over C), are not pruned.
+
+    The search is greedy: it repeatedly shrinks the group with the best ratio
+    of peak bytes saved (with the chains of partial execution, in one-channel
+    slices) to capacity removed (its share of the model's MACs plus its share
+    of the parameters), never below `min-channel-fraction` of a group's
+    channels. A budget that even the floor cannot meet is an error that
+    states the best peak reachable.
+
+    Hints are `pex.prune_hint` dictionary attributes on the producers of the
+    pruned groups:
+
+    ```mlir
+    %0 = tosa.conv2d %x, ... {pex.prune_hint = {channels_after = 6 : i64,
+        channels_before = 16 : i64, group = 3 : i64, peak_bytes = 82944 : i64}}
+    ```
+
+    `peak_bytes` is what the group's tensors hold at the unpruned peak. The
+    memory report lists the hints (`prune_hints` in its JSON) and
+    `--pex-apply-pruning` applies them.
+  }];
+  let options = [
+    Option<"sramBudget", "sram-budget", "int64_t", /*default=*/"0",
+           "Peak live bytes to reach (required, > 0)">,
+    Option<"minChannelFraction", "min-channel-fraction", "double",
+           /*default=*/"0.25",
+           "No group keeps fewer than this fraction of its channels">,
+  ];
+}
+
+def PexApplyPruning : Pass<"pex-apply-pruning", "::mlir::func::FuncOp"> {
+  let summary = "Apply pex.prune_hint attributes to the TOSA constants";
+  let description = [{
+    For each channel group with a `pex.prune_hint`, keeps the
+    `channels_after` output channels whose filters have the largest L1 norm
+    (summed over the group's producers) and removes the others: the
+    producers' output channels (weights, bias), the matching channels of the
+    group's channel-local ops (depthwise weights and bias, per-channel
+    rescale multipliers and shifts, per-channel constants, reshape shapes)
+    and the matching input channels of every consumer (convolution and
+    matmul weights). Tensor types shrink accordingly; the result is a
+    smaller valid TOSA model. The hints are removed once applied.
+
+    ```mlir
+    // before: tosa.conv2d ... -> tensor<1x72x72x16xi32> {pex.prune_hint = {channels_after = 6 ...}}
+    // after:  tosa.conv2d ... -> tensor<1x72x72x6xi32>
+    ```
+  }];
+}
+
 #endif // PEX_TRANSFORMS_PASSES_TD
