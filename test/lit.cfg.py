@@ -2,6 +2,7 @@
 # lit configuration of the Pex regression suite.
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -27,6 +28,13 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.pex_tools_dir, config.llvm_tools_dir]
 tools = ["pex-opt", "pex-translate"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Python tooling (model generator, reference interpreter) runs with the
+# interpreter that runs lit: Debian's python3 with numpy.
+config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(
+    ("%pex_modelgen",
+     sys.executable + " " + os.path.join(config.pex_src_root, "python", "tools", "pex-modelgen")))
 
 # Stock MLIR tools and the plugin that extends them.
 config.substitutions.append(
