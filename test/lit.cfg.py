@@ -2,6 +2,7 @@
 # lit configuration of the Pex regression suite.
 
 import os
+import shutil
 import sys
 
 import lit.formats
@@ -36,8 +37,48 @@ config.substitutions.append(
     ("%pex_modelgen",
      sys.executable + " " + os.path.join(config.pex_src_root, "python", "tools", "pex-modelgen")))
 
+# The Cortex-M runner and its emulator.
+config.substitutions.append(
+    ("%pex_run_qemu",
+     sys.executable + " " + os.path.join(config.pex_src_root, "tools", "pex-run-qemu", "pex-run-qemu")))
+if shutil.which("qemu-system-arm") and shutil.which("arm-none-eabi-gcc"):
+    config.available_features.add("qemu")
+else:
+    lit_config.note("qemu-system-arm or arm-none-eabi-gcc missing: on-target "
+                     "tests are UNSUPPORTED (scripts/setup.sh installs them)")
+
 # Stock MLIR tools and the plugin that extends them.
 config.substitutions.append(
     ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
 config.substitutions.append(
     ("%pex_plugin", os.path.join(config.pex_obj_root, "lib", "PexPlugin.so")))
+
+# TFLite import. `%python` is Debian's python3 (it has numpy, see
+# scripts/setup.sh). The MLPerf Tiny reference models live next to the
+# checkout (../shared/models, or $PEX_MLPERF_TINY_DIR); the tests that need
+# them are UNSUPPORTED when they are absent.
+import shutil
+import sys
+
+config.substitutions.append(
+    ("%python", "/usr/bin/python3" if os.path.exists("/usr/bin/python3")
+     else sys.executable))
+mlperf_tiny_dir = os.environ.get(
+    "PEX_MLPERF_TINY_DIR",
+    os.path.join(os.path.dirname(config.pex_src_root), "shared", "models",
+                 "mlperf-tiny"))
+if os.path.isdir(mlperf_tiny_dir):
+    config.available_features.add("mlperf-tiny-models")
+    config.substitutions.append(("%mlperf_tiny", mlperf_tiny_dir))
+else:
+    lit_config.note("MLPerf Tiny models not found in %s: the TFLite "
+                    "reference-model tests are skipped (set "
+                    "PEX_MLPERF_TINY_DIR)" % mlperf_tiny_dir)
+# Running imported models needs mlir-opt-22, mlir-runner-22 and its libraries.
+runner_libs = [os.path.join(config.llvm_tools_dir, os.pardir, "lib", name)
+               for name in ("libmlir_c_runner_utils.so",
+                            "libmlir_runner_utils.so")]
+if (shutil.which("mlir-opt-22") and shutil.which("mlir-runner-22")
+        and all(os.path.exists(lib) for lib in runner_libs)):
+    config.available_features.add("mlir-runner")
+config.substitutions.append(("%pex_tools_dir", config.pex_tools_dir))
