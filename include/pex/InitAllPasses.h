@@ -4,6 +4,8 @@
 #define PEX_INITALLPASSES_H
 
 #include "pex/Dialect/Partial/Transforms/Passes.h"
+#include "pex/Pipelines/HostPipeline.h"
+#include "pex/Pipelines/Passes.h"
 #include "pex/Pipelines/Pipelines.h"
 #include "pex/Transforms/Passes.h"
 
@@ -14,6 +16,8 @@ inline void registerAllPasses() {
   partial::registerPartialPasses();
   registerPexPasses();
   registerPexPipelines();
+  registerPexHostPasses();
+  registerPexHostPipeline();
 }
 
 } // namespace mlir::pex

@@ -63,10 +63,11 @@ def PexCheckBuffers : Pass<"pex-check-buffers", "::mlir::ModuleOp"> {
     promise:
 
     - inside a loop over channel slices (`partial.slice_loop`, left by
-      `--partial-lower-chains`), every buffer is a channel slice: its last
-      dimension is at most the loop's slice size and its type is none of the
-      chain's full-size types, unless the loop has a single slice covering
-      every channel;
+      `--partial-lower-chains`), no buffer has one of the chain's full-size
+      types, and every buffer outside a per-pixel kernel tile is a channel
+      slice: its last dimension is at most the loop's slice size (a loop
+      whose single slice covers every channel proves nothing and is not
+      checked);
     - outside those loops, every int32 buffer is either a chain accumulator
       (the initial value of a slice loop) or lies in a per-pixel kernel tile
       loop (`pex.kernel_tile`, left by `--pex-fuse-kernels`): no full-size

@@ -81,8 +81,11 @@ def PartialLowerChains : Pass<"partial-lower-chains", "::mlir::func::FuncOp"> {
       full-size result with `tensor.insert_slice`.
 
     When the slice size does not divide the channel count, the last slice is
-    peeled after the loop with its own static shapes. `slice-size=<k>`
-    overrides the slice size of every chain (clamped to its channel count).
+    peeled into a second loop of one iteration with its own static shapes.
+    Both loops carry `partial.slice_loop = {channels, slice_size,
+    full_types}` (the chain's unsplit types), which `--pex-check-buffers`
+    reads after bufferization. `slice-size=<k>` overrides the slice size of
+    every chain (clamped to its channel count).
 
     Example: a chain of 24 channels in slices of 8
 
@@ -111,7 +114,7 @@ def PartialLowerChains : Pass<"partial-lower-chains", "::mlir::func::FuncOp"> {
       %p = tosa.conv2d %e8, %w2s, %zero_bias, ... -> tensor<1x8x8x4xi32>
       %sum = tosa.add %a, %p : ... -> tensor<1x8x8x4xi32>
       scf.yield %sum : tensor<1x8x8x4xi32>
-    }
+    } {partial.slice_loop = {channels = 24, slice_size = 8, full_types = [...]}}
     %biased = tosa.add %acc, %b2_nhwc : ... -> tensor<1x8x8x4xi32>
     %y = tosa.rescale %biased, ... -> tensor<1x8x8x4xi8>
     ```

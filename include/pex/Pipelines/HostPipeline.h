@@ -1,0 +1,75 @@
+//===- HostPipeline.h - the host pipeline -----------------------*- C++ -*-===//
+//
+// The host pipeline compiles a TOSA model, with or without partial
+// execution, to the LLVM dialect, to run it on the build machine and compare
+// the split program with the unsplit one.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_PIPELINES_HOSTPIPELINE_H
+#define PEX_PIPELINES_HOSTPIPELINE_H
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlir::pex {
+
+struct PexHostPipelineOptions
+    : public PassPipelineOptions<PexHostPipelineOptions> {
+  PassOptions::Option<bool> partial{
+      *this, "partial",
+      llvm::cl::desc("Form and lower partial.chain ops (false: the unsplit "
+                     "whole-buffer baseline)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> slices{
+      *this, "slices",
+      llvm::cl::desc("Force this many slices per chain (0: chosen by the "
+                     "memory model)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> sliceSize{
+      *this, "slice-size",
+      llvm::cl::desc("Force this many channels per slice in every chain "
+                     "(0: as formed)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> sramBudget{
+      *this, "sram-budget",
+      llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
+                     "the peak)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<bool> checkBuffers{
+      *this, "check-buffers",
+      llvm::cl::desc("Run --pex-check-buffers after bufferization"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> bufferReport{
+      *this, "buffer-report",
+      llvm::cl::desc("Print the summary of --pex-check-buffers"),
+      llvm::cl::init(false)};
+  PassOptions::Option<std::string> entryPrefix{
+      *this, "entry-prefix",
+      llvm::cl::desc("Prefix of the names of the public functions"),
+      llvm::cl::init("pex_")};
+};
+
+/// Adds the host pipeline to `pm` (on builtin.module): chain formation and
+/// lowering, TOSA -> linalg, kernel fusion, one-shot bufferization with
+/// identity layouts at function boundaries, results as out-parameters, the
+/// buffer check, buffer deallocation and the lowering to the LLVM dialect
+/// with bare-pointer calling conventions.
+void buildPexHostPipeline(OpPassManager &pm,
+                          const PexHostPipelineOptions &options);
+
+/// Registers `--pex-host-pipeline`.
+void registerPexHostPipeline();
+
+/// Registers the interface models the host pipeline needs (bufferization,
+/// tiling, value bounds, allocation) on the upstream dialects.
+void registerPexHostInterfaces(DialectRegistry &registry);
+
+} // namespace mlir::pex
+
+#endif // PEX_PIPELINES_HOSTPIPELINE_H

@@ -1,0 +1,270 @@
+//===- FuseKernels.cpp - fuse the lowered kernels -------------------------===//
+//
+// After the TOSA -> linalg conversions, a kernel of the memory model (a
+// convolution with its rescale and clamp, a quantised add) is a sequence of
+// linalg operations joined by full-size int32 tensors. This pass folds chain
+// accumulations into the reductions, fuses elementwise operations, and tiles
+// each reduction with its elementwise user one output pixel at a time, so
+// that those int32 tensors never become buffers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Pipelines/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+namespace mlir::pex {
+#define GEN_PASS_DEF_PEXFUSEKERNELS
+#include "pex/Pipelines/Passes.h.inc"
+} // namespace mlir::pex
+
+using namespace mlir;
+
+namespace {
+
+/// Marks the per-pixel loops of a fused kernel.
+constexpr StringLiteral kKernelTileAttr = "pex.kernel_tile";
+
+bool isZero(Value value) {
+  return matchPattern(value, m_Zero()) || matchPattern(value, m_AnyZeroFloat());
+}
+
+bool isZeroSplat(Value value) {
+  DenseElementsAttr values;
+  if (!matchPattern(value, m_Constant(&values)) || !values.isSplat())
+    return false;
+  Attribute splat = values.getSplatValue<Attribute>();
+  if (auto integer = dyn_cast<IntegerAttr>(splat))
+    return integer.getValue().isZero();
+  if (auto real = dyn_cast<FloatAttr>(splat))
+    return real.getValue().isPosZero();
+  return false;
+}
+
+/// Whether `value` is a tensor of zeros: a zero fill, or a generic that
+/// yields zero or broadcasts a zero constant.
+bool isZeroTensor(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(def))
+    return isZero(fill.getInputs().front());
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(def);
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0)
+    return false;
+  Value yielded = generic.getBody()->getTerminator()->getOperand(0);
+  if (isZero(yielded))
+    return true;
+  auto arg = dyn_cast<BlockArgument>(yielded);
+  if (!arg || arg.getOwner() != generic.getBody() ||
+      arg.getArgNumber() >= generic.getNumDpsInputs())
+    return false;
+  return isZeroSplat(generic.getDpsInputOperand(arg.getArgNumber())->get());
+}
+
+/// Whether `op` adds the values it reduces into its (single) init: its body
+/// yields `add(init, f(inputs))` and uses the init nowhere else.
+bool accumulatesIntoInit(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0 || op.getNumDpsInits() != 1 ||
+      op->getNumResults() != 1)
+    return false;
+  Block *body = op.getBlock();
+  BlockArgument init = op.getRegionOutputArgs().front();
+  Operation *add = body->getTerminator()->getOperand(0).getDefiningOp();
+  if (!add || !isa<arith::AddIOp, arith::AddFOp>(add) || !init.hasOneUse())
+    return false;
+  return add->getOperand(0) == init || add->getOperand(1) == init;
+}
+
+/// add(%acc, reduce(init = 0)) -> reduce(init = %acc).
+struct FoldAccumulation : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+        op.getNumReductionLoops() != 0 ||
+        !llvm::all_of(op.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); }))
+      return failure();
+    Block *body = op.getBody();
+    if (body->getOperations().size() != 2)
+      return failure();
+    Operation *add = &body->front();
+    if (!isa<arith::AddIOp, arith::AddFOp>(add) ||
+        body->getTerminator()->getOperand(0) != add->getResult(0))
+      return failure();
+    BlockArgument lhs = body->getArgument(0), rhs = body->getArgument(1);
+    if (!((add->getOperand(0) == lhs && add->getOperand(1) == rhs) ||
+          (add->getOperand(0) == rhs && add->getOperand(1) == lhs)))
+      return failure();
+
+    for (unsigned partialIndex : {0u, 1u}) {
+      Value partial = op.getDpsInputOperand(partialIndex)->get();
+      Value acc = op.getDpsInputOperand(1 - partialIndex)->get();
+      auto reduce = partial.getDefiningOp<linalg::LinalgOp>();
+      if (!reduce || !partial.hasOneUse() || acc.getType() != partial.getType())
+        continue;
+      if (!accumulatesIntoInit(reduce) ||
+          !isZeroTensor(reduce.getDpsInitOperand(0)->get()))
+        continue;
+      rewriter.setInsertionPoint(op);
+      Operation *accumulated = rewriter.clone(*reduce);
+      cast<linalg::LinalgOp>(accumulated).getDpsInitOperand(0)->set(acc);
+      rewriter.replaceOp(op, accumulated->getResults());
+      rewriter.eraseOp(reduce);
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// Whether `op` is elementwise: all loops parallel.
+bool isAllParallel(linalg::LinalgOp op) {
+  return op.getNumLoops() > 0 && op.getNumLoops() == op.getNumParallelLoops();
+}
+
+/// The reductions that an elementwise `root` reads and alone uses (two for a
+/// residual add of two convolutions).
+SmallVector<linalg::LinalgOp> getFusableReductions(linalg::GenericOp root) {
+  SmallVector<linalg::LinalgOp> reductions;
+  for (OpOperand *input : root.getDpsInputOperands()) {
+    auto reduce = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (reduce && reduce.getNumReductionLoops() > 0 &&
+        reduce->getNumResults() == 1 && input->get().hasOneUse() &&
+        !llvm::is_contained(reductions, reduce))
+      reductions.push_back(reduce);
+  }
+  return reductions;
+}
+
+/// Tiles `root` one output pixel at a time and fuses `reductions`, the
+/// producers of their inits and the padding of their inputs into the loops.
+LogicalResult tileKernel(RewriterBase &rewriter, linalg::GenericOp root,
+                         ArrayRef<linalg::LinalgOp> reductions) {
+  llvm::SmallPtrSet<Operation *, 8> fusable;
+  for (linalg::LinalgOp reduce : reductions) {
+    fusable.insert(reduce);
+    for (OpOperand &operand : reduce->getOpOperands()) {
+      Operation *def = operand.get().getDefiningOp();
+      if (!def || !operand.get().hasOneUse())
+        continue;
+      if (reduce.isDpsInit(&operand) && isa<linalg::LinalgOp>(def))
+        fusable.insert(def);
+      else if (isa<tensor::PadOp>(def))
+        fusable.insert(def);
+    }
+  }
+
+  // Every loop but the innermost (channel) loops: batch and the output
+  // pixel for NHWC, the rows for an [N, H, W] matmul.
+  unsigned numLoops = root.getNumLoops();
+  if (numLoops < 2)
+    return failure();
+  SmallVector<OpFoldResult> tileSizes(numLoops, rewriter.getIndexAttr(0));
+  for (unsigned i = 0, e = std::min(3u, numLoops - 1); i < e; ++i)
+    tileSizes[i] = rewriter.getIndexAttr(1);
+
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tileSizes);
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!fusable.contains(producer.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(root.getOperation()), options);
+  if (failed(result))
+    return failure();
+  for (LoopLikeOpInterface loop : result->loops)
+    loop->setAttr(kKernelTileAttr, rewriter.getUnitAttr());
+  for (OpResult value : root->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  rewriter.eraseOp(root);
+  // Producers fused into the loops are dead now, innermost first.
+  SmallVector<Operation *> dead(result->fusedProducers.begin(),
+                                result->fusedProducers.end());
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    for (Operation *&op : dead)
+      if (op && op->use_empty()) {
+        rewriter.eraseOp(op);
+        op = nullptr;
+        erased = true;
+      }
+  }
+  return success();
+}
+
+struct PexFuseKernelsPass
+    : public pex::impl::PexFuseKernelsBase<PexFuseKernelsPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *context = &getContext();
+
+    // Accumulations first, before elementwise fusion absorbs the adds.
+    {
+      RewritePatternSet patterns(context);
+      patterns.add<FoldAccumulation>(context);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // Elementwise fusion, as linalg-fuse-elementwise-ops does it.
+    {
+      RewritePatternSet patterns(context);
+      auto singleUse = [](OpOperand *fused) {
+        Operation *producer = fused->get().getDefiningOp();
+        return producer && producer->hasOneUse();
+      };
+      linalg::populateElementwiseOpsFusionPatterns(patterns, singleUse);
+      linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, singleUse);
+      linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+      tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+      tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+      linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // Per-pixel kernels.
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<linalg::LinalgOp>>>
+        kernels;
+    func.walk([&](linalg::GenericOp root) {
+      if (!isAllParallel(root) || root.getNumDpsInits() != 1)
+        return;
+      SmallVector<linalg::LinalgOp> reductions = getFusableReductions(root);
+      if (!reductions.empty())
+        kernels.emplace_back(root, std::move(reductions));
+    });
+    IRRewriter rewriter(context);
+    for (auto &[root, reductions] : kernels)
+      if (failed(tileKernel(rewriter, root, reductions))) {
+        root.emitError("cannot tile the kernel of this operation");
+        return signalPassFailure();
+      }
+
+    // Slices of empty tensors become small empty tensors inside the loops.
+    RewritePatternSet patterns(context);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

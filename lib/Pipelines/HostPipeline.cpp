@@ -1,0 +1,121 @@
+//===- HostPipeline.cpp - the host pipeline -------------------------------===//
+
+#include "pex/Pipelines/HostPipeline.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/AllInterfaces.h"
+#include "mlir/Dialect/MemRef/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/ValueBoundsOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "pex/Dialect/Partial/Transforms/Passes.h"
+#include "pex/Pipelines/Passes.h"
+
+using namespace mlir;
+
+void mlir::pex::buildPexHostPipeline(OpPassManager &pm,
+                                     const PexHostPipelineOptions &options) {
+  // Partial execution: chains, then loops over channel slices.
+  OpPassManager &chains = pm.nest<func::FuncOp>();
+  if (options.partial) {
+    partial::PartialFormChainsOptions form;
+    form.slices = options.slices;
+    form.sramBudget = options.sramBudget;
+    chains.addPass(partial::createPartialFormChains(form));
+  }
+  partial::PartialLowerChainsOptions lower;
+  lower.sliceSize = options.sliceSize;
+  chains.addPass(partial::createPartialLowerChains(lower));
+
+  // TOSA -> linalg on tensors, and fused kernels.
+  OpPassManager &tosa = pm.nest<func::FuncOp>();
+  tosa.addPass(tosa::createTosaToLinalgNamed());
+  tosa.addPass(tosa::createTosaToLinalg());
+  TosaToArithPassOptions arith;
+  arith.includeApplyRescale = true;
+  tosa.addPass(createTosaToArithPass(arith));
+  tosa.addPass(createTosaToTensorPass());
+  tosa.addPass(createPexFuseKernels());
+
+  // Buffers: identity layouts at function boundaries, results written into
+  // caller-provided buffers.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  if (options.checkBuffers) {
+    PexCheckBuffersOptions check;
+    check.report = options.bufferReport;
+    pm.addPass(createPexCheckBuffers(check));
+  }
+  // Copies of a subview onto itself, left by in-place tile updates.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // LLVM dialect, with bare pointers for memrefs at function boundaries.
+  PexHostEntryOptions entry;
+  entry.prefix = options.entryPrefix;
+  pm.addPass(createPexHostEntry(entry));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::pex::registerPexHostPipeline() {
+  PassPipelineRegistration<PexHostPipelineOptions>(
+      "pex-host-pipeline",
+      "Compile a TOSA model with partial execution to the LLVM dialect for "
+      "the host",
+      buildPexHostPipeline);
+}
+
+void mlir::pex::registerPexHostInterfaces(DialectRegistry &registry) {
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  arith::registerValueBoundsOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  cf::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerAllDialectInterfaceImplementations(registry);
+  memref::registerAllocationOpInterfaceExternalModels(registry);
+  memref::registerValueBoundsOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerValueBoundsOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerSubsetOpInterfaceExternalModels(registry);
+  tensor::registerTilingInterfaceExternalModels(registry);
+  tensor::registerValueBoundsOpInterfaceExternalModels(registry);
+}
