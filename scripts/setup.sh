@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package Pex needs to build, test and run on a fresh
 # Debian 12 machine. Idempotent and non-interactive; works as root or via sudo.
+#
+# Usage: scripts/setup.sh [--demo]
+#   --demo  also install what the co-design demo (python/demo) needs.
 set -euo pipefail
 
 PACKAGES=(
@@ -15,6 +18,24 @@ PACKAGES=(
   # Python tooling (model generator, benchmarks).
   python3 python3-numpy python3-matplotlib
 )
+
+# Co-design demo (python/demo/codesign.py): PyTorch and scikit-learn, whose
+# package ships the digits data set.
+DEMO_PACKAGES=(python3-torch python3-sklearn)
+
+for arg in "$@"; do
+  case "$arg" in
+    --demo) PACKAGES+=("${DEMO_PACKAGES[@]}") ;;
+    -h | --help)
+      echo "usage: $0 [--demo]"
+      exit 0
+      ;;
+    *)
+      echo "setup: unknown option '$arg' (usage: $0 [--demo])" >&2
+      exit 1
+      ;;
+  esac
+done
 
 export DEBIAN_FRONTEND=noninteractive
 
