@@ -82,3 +82,23 @@ if (shutil.which("mlir-opt-22") and shutil.which("mlir-runner-22")
         and all(os.path.exists(lib) for lib in runner_libs)):
     config.available_features.add("mlir-runner")
 config.substitutions.append(("%pex_tools_dir", config.pex_tools_dir))
+
+# Host execution of compiled models (pex-run-host, pex-difftest): the
+# drivers CMake configures into the tools directory, clang to link models
+# with their harness, MLIR's C runner utilities, and numpy for the
+# reference interpreter.
+llvm_config.add_tool_substitutions(["pex-run-host", "pex-difftest"], tool_dirs)
+host_runtime = os.path.join(config.llvm_tools_dir, os.pardir, "lib",
+                            "libmlir_c_runner_utils.so")
+try:
+    import numpy  # noqa: F401
+    has_numpy = True
+except ImportError:
+    has_numpy = False
+if (os.path.exists(os.path.join(config.pex_tools_dir, "pex-run-host"))
+        and (shutil.which("clang-22") or shutil.which("clang"))
+        and os.path.exists(host_runtime) and has_numpy):
+    config.available_features.add("host-execution")
+else:
+    lit_config.note("clang-22, libmlir_c_runner_utils or numpy missing: the "
+                    "host execution tests are UNSUPPORTED")
