@@ -1,0 +1,2013 @@
+//===- TFLiteImport.cpp - TFLite flatbuffer to TOSA -----------------------===//
+//
+// Converts the decoded model operator by operator. Each TFLite operator
+// becomes the TOSA operations that reproduce TensorFlow Lite Micro's
+// reference kernel exactly; docs/tflite-import.md derives each mapping.
+// Everything read from the file is validated before it reaches an MLIR
+// builder, so that a hostile file yields an error, never an invalid op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "pex/Target/TFLite/TFLiteImport.h"
+
+#include "FlatBuffer.h"
+#include "Schema.h"
+#include "TflmArithmetic.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::tflite;
+using llvm::Twine;
+
+namespace {
+
+/// Decoding may touch at most this many elements and bytes per byte of file
+/// (plus a constant), which no real model comes near: each element or byte
+/// of a well-formed file is read a few times at most.
+constexpr uint64_t kWorkPerByte = 16;
+constexpr uint64_t kWorkFloor = uint64_t(1) << 20;
+
+/// The int8 quantisation of an activation tensor.
+struct Quant {
+  float scale = 1.0f;
+  int32_t zeroPoint = 0;
+};
+
+/// The TFLite Micro activation range of an int8 output
+/// (CalculateActivationRangeQuantized).
+struct Range {
+  int32_t min = -128;
+  int32_t max = 127;
+  bool isFull() const { return min == -128 && max == 127; }
+};
+
+/// One spatial dimension of a TFLite window operation, as TOSA needs it.
+struct Window {
+  int64_t output = 0;
+  int64_t padBefore = 0;
+  int64_t padAfter = 0;
+  /// Trailing input rows the window never reads; TOSA requires the padded
+  /// extent to be exact, so they are sliced off instead of padded negatively.
+  int64_t crop = 0;
+};
+
+/// A TOSA rescale: value * multiplier >> shift with the given rounding.
+struct Rescale {
+  int32_t multiplier = 0;
+  int shift = 0;
+  bool doubleRound = true;
+};
+
+int64_t numElements(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  return "[" +
+         llvm::join(llvm::map_range(
+                        shape, [](int64_t d) { return std::to_string(d); }),
+                    ", ") +
+         "]";
+}
+
+/// Reports what is wrong at a byte offset of the file. The location names
+/// the file (line 0: a binary file has no lines); the offset is in the text.
+LogicalResult emitFileError(MLIRContext *context, StringRef fileName,
+                            uint64_t offset, const Twine &message) {
+  emitError(FileLineColLoc::get(context, fileName, 0, 0))
+      << "offset " << offset << " (0x"
+      << llvm::utohexstr(offset, /*LowerCase=*/true) << "): " << message;
+  return failure();
+}
+
+/// A float as text that round-trips (for messages).
+std::string floatString(float value) {
+  return llvm::formatv("{0:g9}", value).str();
+}
+
+std::string typeString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream stream(text);
+  stream << type;
+  return text;
+}
+
+__int128 floorDiv(__int128 a, __int128 b) {
+  __int128 q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0)))
+    --q;
+  return q;
+}
+
+__int128 ceilDiv(__int128 a, __int128 b) { return -floorDiv(-a, b); }
+
+/// A TOSA rescale of an int8 input (value = x - zeroPoint) that yields
+/// `target(x)` for all 256 values of x, if one exists. For a shift and a
+/// rounding mode, each x bounds the multiplier to an interval; the
+/// intersection over the 256 values is tried from the finest shift down, and
+/// the result is then checked value by value with TOSA's apply_scale_32.
+std::optional<Rescale>
+findExactInt8Rescale(int32_t zeroPoint,
+                     llvm::function_ref<int64_t(int32_t)> target) {
+  for (int shift = 62; shift >= 10; --shift) {
+    for (bool doubleRound : {false, true}) {
+      if (doubleRound && shift <= 31)
+        continue; // identical to single rounding
+      __int128 low = 0, high = std::numeric_limits<int32_t>::max();
+      __int128 scale = __int128(1) << shift;
+      __int128 half = __int128(1) << (shift - 1);
+      bool possible = true;
+      for (int32_t x = -128; x <= 127 && possible; ++x) {
+        int64_t value = x - zeroPoint;
+        __int128 round = half;
+        if (doubleRound)
+          round += value >= 0 ? (__int128(1) << 30) : -(__int128(1) << 30);
+        __int128 expected = target(x);
+        // expected * 2^shift <= value * M + round < (expected + 1) * 2^shift
+        __int128 lowest = expected * scale - round;
+        __int128 highest = (expected + 1) * scale - 1 - round;
+        if (value == 0) {
+          possible = lowest <= 0 && 0 <= highest;
+        } else if (value > 0) {
+          low = std::max<__int128>(low, ceilDiv(lowest, value));
+          high = std::min<__int128>(high, floorDiv(highest, value));
+        } else {
+          low = std::max<__int128>(low, ceilDiv(highest, value));
+          high = std::min<__int128>(high, floorDiv(lowest, value));
+        }
+        possible = possible && low <= high;
+      }
+      if (!possible)
+        continue;
+      Rescale rescale{static_cast<int32_t>(low), shift, doubleRound};
+      bool exact = true;
+      for (int32_t x = -128; x <= 127 && exact; ++x) {
+        std::optional<int64_t> result = tflm::applyScale32(
+            x - zeroPoint, rescale.multiplier, rescale.shift, doubleRound);
+        exact = result && *result == target(x);
+      }
+      if (exact)
+        return rescale;
+    }
+  }
+  return std::nullopt;
+}
+
+class Importer {
+public:
+  Importer(MLIRContext *context, FlatBufferReader &reader,
+           const ModelInfo &model, StringRef fileName,
+           const TFLiteImportOptions &options)
+      : context(context), builder(context), reader(reader), model(model),
+        graph(model.mainGraph), fileName(fileName), options(options),
+        rounding(options.singleRounding ? tflm::Rounding::Single
+                                        : tflm::Rounding::Double),
+        loc(UnknownLoc::get(context)) {}
+
+  OwningOpRef<ModuleOp> import();
+
+private:
+  //===--------------------------------------------------------------------===//
+  // Diagnostics
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult error(uint64_t offset, const Twine &message) {
+    return emitFileError(context, fileName, offset, message);
+  }
+  /// An error about the operator being converted.
+  LogicalResult opError(const Twine &message) {
+    return error(currentOp->fileOffset, "operator " + Twine(currentIndex) +
+                                            " (" + currentName +
+                                            "): " + message);
+  }
+  LogicalResult tensorError(int32_t index, const Twine &message) {
+    const TensorInfo &tensor = graph.tensors[index];
+    return error(tensor.fileOffset, "tensor " + Twine(index) + " ('" +
+                                        tensor.name + "'): " + message);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Types, attributes, constants
+  //===--------------------------------------------------------------------===//
+
+  Type i8() { return builder.getIntegerType(8); }
+  Type i32() { return builder.getIntegerType(32); }
+  Type f32() { return builder.getF32Type(); }
+  RankedTensorType tensorOf(ArrayRef<int64_t> shape, Type element) {
+    return RankedTensorType::get(shape, element);
+  }
+  Type elementType(int8_t type) {
+    switch (static_cast<TensorElementType>(type)) {
+    case TensorElementType::Int8:
+      return i8();
+    case TensorElementType::Int32:
+      return i32();
+    case TensorElementType::Float32:
+      return f32();
+    default:
+      return nullptr;
+    }
+  }
+  RankedTensorType typeOf(int32_t index) {
+    const TensorInfo &tensor = graph.tensors[index];
+    return tensorOf(tensor.shape, elementType(tensor.type));
+  }
+
+  Value emit(StringRef name, Type result, ValueRange operands,
+             ArrayRef<NamedAttribute> attributes = {}) {
+    OperationState state(loc, name);
+    state.addOperands(operands);
+    state.addTypes(result);
+    state.addAttributes(attributes);
+    return builder.create(state)->getResult(0);
+  }
+  NamedAttribute attr(StringRef name, Attribute value) {
+    return builder.getNamedAttr(name, value);
+  }
+  NamedAttribute arrayAttr(StringRef name, ArrayRef<int64_t> values) {
+    return attr(name, builder.getDenseI64ArrayAttr(values));
+  }
+
+  /// A constant, hoisted to the top of the function and shared by every
+  /// user of the same value.
+  Value constant(DenseElementsAttr values) {
+    return hoisted("tosa.const", values.getType(), values);
+  }
+  Value hoisted(StringRef name, Type type, Attribute values) {
+    auto key = std::make_pair(builder.getStringAttr(name).getAsOpaquePointer(),
+                              values.getAsOpaquePointer());
+    auto found = constants.find(key);
+    if (found != constants.end() && found->second.getType() == type)
+      return found->second;
+    OpBuilder::InsertionGuard guard(builder);
+    Block *body = builder.getInsertionBlock();
+    if (lastConstant)
+      builder.setInsertionPointAfter(lastConstant);
+    else
+      builder.setInsertionPointToStart(body);
+    Value value = emit(name, type, {}, {attr("values", values)});
+    lastConstant = value.getDefiningOp();
+    constants[key] = value;
+    return value;
+  }
+  template <typename T>
+  Value constant(ArrayRef<T> values, ArrayRef<int64_t> shape, Type element) {
+    return constant(DenseElementsAttr::get(tensorOf(shape, element), values));
+  }
+  template <typename T>
+  Value splat(ArrayRef<int64_t> shape, Type element, T value) {
+    return constant(DenseElementsAttr::get(tensorOf(shape, element),
+                                           llvm::ArrayRef<T>(value)));
+  }
+  /// A splat constant of the given rank with every dimension 1, to be
+  /// broadcast by an elementwise operation.
+  Value broadcastI32(int32_t value, size_t rank) {
+    SmallVector<int64_t> ones(rank, 1);
+    return splat<int32_t>(ones, i32(), value);
+  }
+  Value broadcastF32(float value, size_t rank) {
+    SmallVector<int64_t> ones(rank, 1);
+    return splat<float>(ones, f32(), value);
+  }
+  /// A one-element zero-point (or shift) operand.
+  Value scalarI8(int32_t value) {
+    return splat<int8_t>({1}, i8(), static_cast<int8_t>(value));
+  }
+  Value scalarI32(int32_t value) { return splat<int32_t>({1}, i32(), value); }
+  Value scalarF32(float value) { return splat<float>({1}, f32(), value); }
+  Value zeroPointFor(Type element, int32_t value) {
+    if (element.isF32())
+      return scalarF32(0.0f);
+    return element.isInteger(8) ? scalarI8(value) : scalarI32(value);
+  }
+  Value shapeValue(ArrayRef<int64_t> shape) {
+    auto type = RankedTensorType::get({static_cast<int64_t>(shape.size())},
+                                      builder.getIndexType());
+    return hoisted("tosa.const_shape",
+                   tosa::shapeType::get(context, shape.size()),
+                   DenseIntElementsAttr::get(type, shape));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // TOSA building blocks
+  //===--------------------------------------------------------------------===//
+
+  Value reshape(Value value, ArrayRef<int64_t> shape) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (type.getShape() == shape)
+      return value;
+    // A reshape of a reshape reads the original value: views stay one op.
+    if (auto inner = value.getDefiningOp<tosa::ReshapeOp>())
+      return reshape(inner.getInput1(), shape);
+    // Constants (weights) are reshaped at import: consumers see a constant.
+    if (auto constOp = value.getDefiningOp<tosa::ConstOp>())
+      return constant(cast<DenseElementsAttr>(constOp.getValues())
+                          .reshape(tensorOf(shape, type.getElementType())));
+    return emit("tosa.reshape", tensorOf(shape, type.getElementType()),
+                {value, shapeValue(shape)});
+  }
+  Value castTo(Value value, Type element) {
+    auto type = cast<RankedTensorType>(value.getType());
+    return emit("tosa.cast", tensorOf(type.getShape(), element), {value});
+  }
+  Value elementwise(StringRef name, Value lhs, Value rhs,
+                    ArrayRef<NamedAttribute> attributes = {}) {
+    return emit(name, broadcastType(lhs, rhs), {lhs, rhs}, attributes);
+  }
+  RankedTensorType broadcastType(Value lhs, Value rhs) {
+    auto a = cast<RankedTensorType>(lhs.getType());
+    auto b = cast<RankedTensorType>(rhs.getType());
+    SmallVector<int64_t> shape;
+    for (auto [x, y] : llvm::zip_equal(a.getShape(), b.getShape()))
+      shape.push_back(x == 1 ? y : x);
+    return tensorOf(shape, a.getElementType());
+  }
+  Value compare(StringRef name, Value lhs, Value rhs) {
+    return emit(
+        name, tensorOf(broadcastType(lhs, rhs).getShape(), builder.getI1Type()),
+        {lhs, rhs});
+  }
+  Value select(Value predicate, Value onTrue, Value onFalse) {
+    auto p = cast<RankedTensorType>(predicate.getType()).getShape();
+    auto t = cast<RankedTensorType>(onTrue.getType());
+    auto f = cast<RankedTensorType>(onFalse.getType()).getShape();
+    SmallVector<int64_t> shape;
+    for (size_t i = 0; i < p.size(); ++i)
+      shape.push_back(std::max({p[i], t.getDimSize(i), f[i]}));
+    return emit("tosa.select", tensorOf(shape, t.getElementType()),
+                {predicate, onTrue, onFalse});
+  }
+  /// Integer multiply with TOSA's rounding right shift (shift 31 is
+  /// gemmlowp's SaturatingRoundingDoublingHighMul for the operands used).
+  Value multiply(Value lhs, Value rhs, int32_t shift) {
+    return emit("tosa.mul", broadcastType(lhs, rhs),
+                {lhs, rhs, scalarI8(shift)});
+  }
+  Value clampInt(Value value, int64_t min, int64_t max) {
+    auto type = cast<RankedTensorType>(value.getType());
+    Type element = type.getElementType();
+    return emit("tosa.clamp", type, {value},
+                {attr("min_val", builder.getIntegerAttr(element, min)),
+                 attr("max_val", builder.getIntegerAttr(element, max))});
+  }
+  Value clampFloat(Value value, float min, float max) {
+    return emit("tosa.clamp", value.getType(), {value},
+                {attr("min_val", builder.getF32FloatAttr(min)),
+                 attr("max_val", builder.getF32FloatAttr(max))});
+  }
+  Value reduce(StringRef name, Value value, int64_t axis) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[axis] = 1;
+    return emit(name, tensorOf(shape, type.getElementType()), {value},
+                {attr("axis", builder.getI32IntegerAttr(axis))});
+  }
+  Value gather(Value table, Value indices) {
+    auto tableType = cast<RankedTensorType>(table.getType());
+    auto shape = cast<RankedTensorType>(indices.getType()).getShape();
+    return emit("tosa.gather",
+                tensorOf({1, shape[1], 1}, tableType.getElementType()),
+                {table, indices});
+  }
+  /// Looks up `indices` (any shape, values in [0, table size)) in a
+  /// one-dimensional table with tosa.gather.
+  Value lookup(Value indices, Value table) {
+    auto type = cast<RankedTensorType>(indices.getType());
+    int64_t count = type.getNumElements();
+    Value flat = reshape(indices, {1, count});
+    Value found = gather(table, flat);
+    return reshape(found, type.getShape());
+  }
+
+  /// A rescale to `element` (i8 or i32) with TFLite Micro's rounding.
+  Value rescale(Value value, Type element, ArrayRef<Rescale> scales,
+                int32_t inputZeroPoint, int32_t outputZeroPoint) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int32_t> multipliers;
+    SmallVector<int8_t> shifts;
+    for (const Rescale &scale : scales) {
+      multipliers.push_back(scale.multiplier);
+      shifts.push_back(static_cast<int8_t>(scale.shift));
+    }
+    bool doubleRound = scales.front().doubleRound;
+    int64_t count = scales.size();
+    auto mode = doubleRound ? tosa::RoundingMode::DOUBLE_ROUND
+                            : tosa::RoundingMode::SINGLE_ROUND;
+    return emit(
+        "tosa.rescale", tensorOf(type.getShape(), element),
+        {value, constant<int32_t>(multipliers, {count}, i32()),
+         constant<int8_t>(shifts, {count}, i8()),
+         zeroPointFor(type.getElementType(), inputZeroPoint),
+         zeroPointFor(element, outputZeroPoint)},
+        {attr("scale32", builder.getBoolAttr(true)),
+         attr("rounding_mode", tosa::RoundingModeAttr::get(context, mode)),
+         attr("per_channel", builder.getBoolAttr(count > 1)),
+         attr("input_unsigned", builder.getBoolAttr(false)),
+         attr("output_unsigned", builder.getBoolAttr(false))});
+  }
+  /// The TOSA rescale equivalent to MultiplyByQuantizedMultiplier with `m`.
+  FailureOr<Rescale> rescaleFor(tflm::QuantizedMultiplier m,
+                                const Twine &what) {
+    // TFLite's shift is a left shift; TOSA's a right shift of the 64-bit
+    // product with the multiplier as a Q0.31 value. Double rounding in TOSA
+    // matches gemmlowp's doubling high multiply + rounding divide exactly.
+    int shift = 31 - m.shift;
+    if (shift < 2 || shift > 62)
+      return opError(what + ": scale 2^" + Twine(m.shift) +
+                     " is outside what a TOSA rescale can express");
+    return Rescale{m.multiplier, shift, rounding == tflm::Rounding::Double};
+  }
+  /// An int32 value narrowed to int8 with saturation, by an identity
+  /// rescale (TOSA has no int32 clamp); |value| must stay below 2^29.
+  Value saturateToInt8(Value value, int32_t offset = 0) {
+    return rescale(value, i8(), {Rescale{1 << 30, 30, false}}, 0, offset);
+  }
+  /// Clamps an int8 value to the activation range when it is not the full
+  /// int8 range.
+  Value applyRange(Value value, Range range) {
+    if (range.isFull())
+      return value;
+    return clampInt(value, range.min, range.max);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Operands
+  //===--------------------------------------------------------------------===//
+
+  /// The tensor index of input `position`, or -1 when it is absent.
+  int32_t inputIndex(unsigned position) {
+    if (position >= currentOp->inputs.size())
+      return -1;
+    return currentOp->inputs[position];
+  }
+  bool isConstant(int32_t index) {
+    return !model.buffers[graph.tensors[index].buffer].data.empty();
+  }
+  ArrayRef<uint8_t> constantData(int32_t index) {
+    return model.buffers[graph.tensors[index].buffer].data;
+  }
+  FailureOr<Value> materialize(int32_t index);
+  FailureOr<Value> operand(unsigned position);
+  template <typename T>
+  FailureOr<SmallVector<T>>
+  constantValues(unsigned position, TensorElementType type, StringRef what);
+  LogicalResult expectCounts(size_t minInputs, size_t maxInputs,
+                             size_t outputs);
+  LogicalResult expectType(int32_t index, TensorElementType type,
+                           StringRef what);
+  FailureOr<Quant> activationQuant(int32_t index, StringRef what);
+  FailureOr<Range> activationRange(Activation activation, Quant output);
+  FailureOr<Window> window(int64_t input, int64_t kernel, int64_t stride,
+                           int64_t dilation, Padding padding, StringRef dim);
+  Value cropSpatial(Value input, const Window &height, const Window &width);
+  LogicalResult define(unsigned position, Value value);
+
+  //===--------------------------------------------------------------------===//
+  // Operators
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult convertOperator();
+  LogicalResult convertConvolution(bool depthwise);
+  LogicalResult convertFullyConnected();
+  LogicalResult convertAdd();
+  LogicalResult convertPool(bool average);
+  LogicalResult convertReshape();
+  LogicalResult convertSoftmax();
+  LogicalResult convertMean();
+  LogicalResult convertPad();
+  LogicalResult convertConcatenation();
+  LogicalResult convertQuantize();
+  LogicalResult convertDequantize();
+  LogicalResult convertLogistic();
+
+  Value averageWithRounding(Value input, const Window &height,
+                            const Window &width, int64_t kernelH,
+                            int64_t kernelW, int64_t strideH, int64_t strideW,
+                            Range range);
+  Value windowSum(Value input, int64_t kernelH, int64_t kernelW,
+                  int64_t strideH, int64_t strideW, ArrayRef<int64_t> pad);
+  Value saturatingShiftLeft(Value value, int exponent);
+
+  MLIRContext *context;
+  OpBuilder builder;
+  FlatBufferReader &reader;
+  const ModelInfo &model;
+  const SubGraphInfo &graph;
+  StringRef fileName;
+  const TFLiteImportOptions &options;
+  tflm::Rounding rounding;
+  Location loc;
+
+  /// The SSA value of every tensor defined so far (inputs, operator outputs
+  /// and materialised constants).
+  std::vector<Value> values;
+  const OperatorInfo *currentOp = nullptr;
+  unsigned currentIndex = 0;
+  std::string currentName;
+  /// Operator outputs in execution order, for returnIntermediates.
+  SmallVector<int32_t> producedTensors;
+  /// Hoisted constants by operation name and value.
+  llvm::DenseMap<std::pair<const void *, const void *>, Value> constants;
+  Operation *lastConstant = nullptr;
+};
+
+//===----------------------------------------------------------------------===//
+// Operands
+//===----------------------------------------------------------------------===//
+
+FailureOr<Value> Importer::materialize(int32_t index) {
+  if (values[index])
+    return values[index];
+  const TensorInfo &tensor = graph.tensors[index];
+  Type element = elementType(tensor.type);
+  if (!element)
+    return tensorError(index, "constant of type " +
+                                  tensorTypeName(tensor.type) +
+                                  " is not supported");
+  ArrayRef<uint8_t> data = constantData(index);
+  if (!reader.charge(data.size(), tensor.fileOffset, "constant data"))
+    return error(reader.getError().offset, reader.getError().message);
+  RankedTensorType type = tensorOf(tensor.shape, element);
+  ArrayRef<char> raw(reinterpret_cast<const char *>(data.data()), data.size());
+  bool splat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(type, raw, splat))
+    return tensorError(index, "constant data does not match its type");
+  Location saved = loc;
+  loc = NameLoc::get(builder.getStringAttr("tensor" + Twine(index)));
+  values[index] = constant(DenseElementsAttr::getFromRawBuffer(type, raw));
+  loc = saved;
+  return values[index];
+}
+
+FailureOr<Value> Importer::operand(unsigned position) {
+  int32_t index = inputIndex(position);
+  if (index < 0)
+    return opError("input " + Twine(position) + " is missing");
+  if (values[index])
+    return values[index];
+  if (isConstant(index))
+    return materialize(index);
+  return opError("input " + Twine(position) + " reads tensor " + Twine(index) +
+                 ", which no earlier operator writes and which is neither a "
+                 "model input nor a constant");
+}
+
+template <typename T>
+FailureOr<SmallVector<T>> Importer::constantValues(unsigned position,
+                                                   TensorElementType type,
+                                                   StringRef what) {
+  int32_t index = inputIndex(position);
+  if (index < 0)
+    return opError(what + " (input " + Twine(position) + ") is missing");
+  const TensorInfo &tensor = graph.tensors[index];
+  if (tensor.type != static_cast<int8_t>(type))
+    return opError(what + " (tensor " + Twine(index) + ") must be " +
+                   tensorTypeName(static_cast<int8_t>(type)) + ", not " +
+                   tensorTypeName(tensor.type));
+  if (!isConstant(index))
+    return opError(what + " (tensor " + Twine(index) + ") must be a constant");
+  ArrayRef<uint8_t> data = constantData(index);
+  if (!reader.charge(data.size(), tensor.fileOffset, "constant data"))
+    return error(reader.getError().offset, reader.getError().message);
+  SmallVector<T> result(data.size() / sizeof(T));
+  std::memcpy(result.data(), data.data(), result.size() * sizeof(T));
+  return result;
+}
+
+LogicalResult Importer::expectCounts(size_t minInputs, size_t maxInputs,
+                                     size_t outputs) {
+  size_t inputs = currentOp->inputs.size();
+  if (inputs < minInputs || inputs > maxInputs)
+    return opError(
+        "has " + Twine(inputs) + " inputs, expected " +
+        (minInputs == maxInputs
+             ? std::to_string(minInputs)
+             : std::to_string(minInputs) + " to " + std::to_string(maxInputs)));
+  if (currentOp->outputs.size() != outputs)
+    return opError("has " + Twine(currentOp->outputs.size()) +
+                   " outputs, expected " + Twine(outputs));
+  return success();
+}
+
+LogicalResult Importer::expectType(int32_t index, TensorElementType type,
+                                   StringRef what) {
+  int8_t actual = graph.tensors[index].type;
+  if (actual != static_cast<int8_t>(type))
+    return opError(what + " (tensor " + Twine(index) + ") is " +
+                   tensorTypeName(actual) + "; only " +
+                   tensorTypeName(static_cast<int8_t>(type)) + " is supported");
+  return success();
+}
+
+FailureOr<Quant> Importer::activationQuant(int32_t index, StringRef what) {
+  const TensorInfo &tensor = graph.tensors[index];
+  const std::optional<QuantizationInfo> &quant = tensor.quantization;
+  if (!quant || quant->scale.empty())
+    return opError(what + " (tensor " + Twine(index) +
+                   ") has no quantisation parameters");
+  if (quant->hasCustomDetails)
+    return opError(what + " (tensor " + Twine(index) +
+                   ") uses custom quantisation details");
+  if (quant->scale.size() != 1)
+    return opError(what + " (tensor " + Twine(index) + ") has " +
+                   Twine(quant->scale.size()) +
+                   " scales; activations need one");
+  float scale = quant->scale.front();
+  int64_t zeroPoint = quant->zeroPoint.front();
+  if (!std::isfinite(scale) || !(scale > 0.0f))
+    return opError(what + " (tensor " + Twine(index) + ") has scale " +
+                   floatString(scale) + "; it must be finite and positive");
+  if (zeroPoint < -128 || zeroPoint > 127)
+    return opError(what + " (tensor " + Twine(index) + ") has zero point " +
+                   Twine(zeroPoint) + ", outside the int8 range");
+  return Quant{scale, static_cast<int32_t>(zeroPoint)};
+}
+
+FailureOr<Range> Importer::activationRange(Activation activation,
+                                           Quant output) {
+  // Quantize() of CalculateActivationRangeQuantized: float division, then
+  // TfLiteRound, then the zero point.
+  auto quantize = [&](float real) -> int64_t {
+    float scaled = tflm::roundFloat(real / output.scale);
+    if (scaled < -2147483648.0f)
+      return std::numeric_limits<int64_t>::min() / 2;
+    if (scaled > 2147483520.0f)
+      return std::numeric_limits<int64_t>::max() / 2;
+    return output.zeroPoint + static_cast<int64_t>(scaled);
+  };
+  Range range;
+  switch (activation) {
+  case Activation::None:
+    break;
+  case Activation::Relu:
+    range.min = std::max<int64_t>(-128, quantize(0.0f));
+    break;
+  case Activation::Relu6:
+    range.min = std::max<int64_t>(-128, quantize(0.0f));
+    range.max = std::min<int64_t>(127, quantize(6.0f));
+    break;
+  case Activation::ReluN1To1:
+    range.min = std::max<int64_t>(-128, quantize(-1.0f));
+    range.max = std::min<int64_t>(127, quantize(1.0f));
+    break;
+  default:
+    return opError("fused activation " + Twine(static_cast<int>(activation)) +
+                   " (TANH or SIGN_BIT) is not supported");
+  }
+  if (range.min > range.max)
+    return opError("fused activation range [" + Twine(range.min) + ", " +
+                   Twine(range.max) + "] is empty for the output scale " +
+                   floatString(output.scale) + " and zero point " +
+                   Twine(output.zeroPoint));
+  return range;
+}
+
+FailureOr<Window> Importer::window(int64_t input, int64_t kernel,
+                                   int64_t stride, int64_t dilation,
+                                   Padding padding, StringRef dim) {
+  if (kernel < 1 || stride < 1 || dilation < 1 || stride > (1 << 16) ||
+      dilation > (1 << 16))
+    return opError(dim + ": kernel " + Twine(kernel) + ", stride " +
+                   Twine(stride) + " and dilation " + Twine(dilation) +
+                   " must be positive (and at most 65536)");
+  // TFLite's output size and ComputePaddingWithOffset.
+  int64_t effective = (kernel - 1) * dilation + 1;
+  Window result;
+  result.output = padding == Padding::Same
+                      ? (input + stride - 1) / stride
+                      : (input - effective + stride) / stride;
+  if (result.output < 1)
+    return opError(dim + ": a window of " + Twine(effective) +
+                   " does not fit the input of " + Twine(input));
+  int64_t total =
+      std::max<int64_t>((result.output - 1) * stride + effective - input, 0);
+  result.padBefore = total / 2;
+  int64_t extent = (result.output - 1) * stride + effective;
+  int64_t after = extent - input - result.padBefore;
+  if (after < 0)
+    result.crop = -after;
+  else
+    result.padAfter = after;
+  return result;
+}
+
+Value Importer::cropSpatial(Value input, const Window &height,
+                            const Window &width) {
+  if (height.crop == 0 && width.crop == 0)
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> size(type.getShape());
+  size[1] -= height.crop;
+  size[2] -= width.crop;
+  return emit("tosa.slice", tensorOf(size, type.getElementType()),
+              {input, shapeValue({0, 0, 0, 0}), shapeValue(size)});
+}
+
+LogicalResult Importer::define(unsigned position, Value value) {
+  int32_t index = currentOp->outputs[position];
+  RankedTensorType declared = typeOf(index);
+  if (value.getType() != declared)
+    return opError("computes " + typeString(value.getType()) +
+                   " but output tensor " + Twine(index) + " is declared " +
+                   typeString(declared));
+  values[index] = value;
+  producedTensors.push_back(index);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Convolutions and fully connected layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertConvolution(bool depthwise) {
+  if (failed(expectCounts(2, 3, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), filterTensor = inputIndex(1),
+          biasTensor = inputIndex(2), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0 || filterTensor < 0)
+    return opError("input and filter are required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(filterTensor, TensorElementType::Int8, "filter")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  const TensorInfo &filterInfo = graph.tensors[filterTensor];
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> filterShape = filterInfo.shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  if (inShape.size() != 4 || filterShape.size() != 4 || outShape.size() != 4)
+    return opError("input, filter and output must be 4-D (they are " +
+                   shapeString(inShape) + ", " + shapeString(filterShape) +
+                   " and " + shapeString(outShape) + ")");
+  if (!isConstant(filterTensor))
+    return opError("the filter (tensor " + Twine(filterTensor) +
+                   ") must be a constant");
+
+  Padding padding;
+  Activation activation;
+  int64_t strideH, strideW, dilationH, dilationW;
+  if (depthwise) {
+    DepthwiseConv2DOptions o =
+        readDepthwiseConv2DOptions(reader, currentOp->options);
+    padding = o.padding, activation = o.activation;
+    strideH = o.strideH, strideW = o.strideW;
+    dilationH = o.dilationH, dilationW = o.dilationW;
+  } else {
+    Conv2DOptions o = readConv2DOptions(reader, currentOp->options);
+    padding = o.padding, activation = o.activation;
+    strideH = o.strideH, strideW = o.strideW;
+    dilationH = o.dilationH, dilationW = o.dilationW;
+  }
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+
+  int64_t channelsIn = inShape[3];
+  int64_t channelsOut = depthwise ? filterShape[3] : filterShape[0];
+  int64_t kernelH = filterShape[1], kernelW = filterShape[2];
+  if (depthwise) {
+    if (filterShape[0] != 1)
+      return opError("depthwise filter " + shapeString(filterShape) +
+                     " must have a leading dimension of 1");
+    if (channelsOut % channelsIn != 0)
+      return opError("depthwise filter has " + Twine(channelsOut) +
+                     " output channels, not a multiple of the " +
+                     Twine(channelsIn) + " input channels");
+  } else if (filterShape[3] != channelsIn) {
+    return opError("filter " + shapeString(filterShape) + " expects " +
+                   Twine(filterShape[3]) + " input channels, the input has " +
+                   Twine(channelsIn));
+  }
+  FailureOr<Window> height =
+      window(inShape[1], kernelH, strideH, dilationH, padding, "height");
+  if (failed(height))
+    return failure();
+  FailureOr<Window> width =
+      window(inShape[2], kernelW, strideW, dilationW, padding, "width");
+  if (failed(width))
+    return failure();
+  SmallVector<int64_t> expected = {inShape[0], height->output, width->output,
+                                   channelsOut};
+  if (ArrayRef<int64_t>(expected) != outShape)
+    return opError("output is declared " + shapeString(outShape) +
+                   ", the convolution computes " + shapeString(expected));
+
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  const std::optional<QuantizationInfo> &filterQuant = filterInfo.quantization;
+  int32_t quantizedDimension = depthwise ? 3 : 0;
+  if (!filterQuant || filterQuant->scale.empty())
+    return opError("the filter has no quantisation parameters");
+  bool perChannel = filterQuant->scale.size() > 1;
+  if (perChannel &&
+      (filterQuant->scale.size() != static_cast<size_t>(channelsOut) ||
+       filterQuant->quantizedDimension != quantizedDimension))
+    return opError("the filter has " + Twine(filterQuant->scale.size()) +
+                   " scales along dimension " +
+                   Twine(filterQuant->quantizedDimension) + "; expected " +
+                   Twine(channelsOut) + " along dimension " +
+                   Twine(quantizedDimension));
+  FailureOr<Range> range = activationRange(activation, *outQuant);
+  if (failed(range))
+    return failure();
+
+  // PopulateConvolutionQuantizationParams: per channel (or the single scale
+  // broadcast), in double from the float scales.
+  SmallVector<Rescale> scales;
+  for (float filterScale : filterQuant->scale) {
+    if (!std::isfinite(filterScale) || !(filterScale > 0.0f))
+      return opError("filter scale " + floatString(filterScale) +
+                     " must be finite and positive");
+    double effective = static_cast<double>(inQuant->scale) *
+                       static_cast<double>(filterScale) /
+                       static_cast<double>(outQuant->scale);
+    FailureOr<Rescale> scale = rescaleFor(
+        tflm::quantizeMultiplier(effective, rounding), "output rescale");
+    if (failed(scale))
+      return failure();
+    scales.push_back(*scale);
+  }
+
+  FailureOr<Value> input = operand(0);
+  FailureOr<Value> filter = materialize(filterTensor);
+  if (failed(input) || failed(filter))
+    return failure();
+  Value bias;
+  if (biasTensor >= 0) {
+    if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
+      return failure();
+    if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{channelsOut})
+      return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
+                     " must have shape [" + Twine(channelsOut) + "]");
+    FailureOr<Value> value = operand(2);
+    if (failed(value))
+      return failure();
+    bias = *value;
+  } else {
+    bias = splat<int32_t>({channelsOut}, i32(), 0);
+  }
+
+  Value weights = *filter;
+  if (depthwise) {
+    // TFLite [1, KH, KW, C * M] and TOSA [KH, KW, C, M] share one layout.
+    weights = reshape(weights,
+                      {kernelH, kernelW, channelsIn, channelsOut / channelsIn});
+  }
+  Value cropped = cropSpatial(*input, *height, *width);
+  SmallVector<int64_t> accShape = expected;
+  // TFLite Micro ignores the filter zero point of int8 convolutions.
+  Value acc =
+      emit(depthwise ? "tosa.depthwise_conv2d" : "tosa.conv2d",
+           tensorOf(accShape, i32()),
+           {cropped, weights, bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
+           {arrayAttr("pad", {height->padBefore, height->padAfter,
+                              width->padBefore, width->padAfter}),
+            arrayAttr("stride", {strideH, strideW}),
+            arrayAttr("dilation", {dilationH, dilationW}),
+            attr("acc_type", TypeAttr::get(i32()))});
+  Value output = rescale(acc, i8(), scales, 0, outQuant->zeroPoint);
+  return define(0, applyRange(output, *range));
+}
+
+LogicalResult Importer::convertFullyConnected() {
+  if (failed(expectCounts(2, 3, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), filterTensor = inputIndex(1),
+          biasTensor = inputIndex(2), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0 || filterTensor < 0)
+    return opError("input and weights are required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(filterTensor, TensorElementType::Int8, "weights")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  FullyConnectedOptions o =
+      readFullyConnectedOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  if (o.weightsFormat != 0)
+    return opError("shuffled weights formats are not supported");
+  const TensorInfo &filterInfo = graph.tensors[filterTensor];
+  ArrayRef<int64_t> filterShape = filterInfo.shape;
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  if (filterShape.size() != 2)
+    return opError("weights " + shapeString(filterShape) + " must be 2-D");
+  if (!isConstant(filterTensor))
+    return opError("the weights (tensor " + Twine(filterTensor) +
+                   ") must be a constant");
+  int64_t units = filterShape[0], depth = filterShape[1];
+  int64_t inCount = numElements(inShape);
+  if (inShape.empty() || inCount % depth != 0)
+    return opError("input " + shapeString(inShape) +
+                   " cannot be viewed as rows of " + Twine(depth));
+  int64_t batches = inCount / depth;
+  if (outShape.empty() || outShape.back() != units ||
+      numElements(outShape) != batches * units)
+    return opError("output is declared " + shapeString(outShape) +
+                   ", the layer computes " + Twine(batches) + " rows of " +
+                   Twine(units));
+
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  const std::optional<QuantizationInfo> &filterQuant = filterInfo.quantization;
+  if (!filterQuant || filterQuant->scale.empty())
+    return opError("the weights have no quantisation parameters");
+  bool perChannel = filterQuant->scale.size() > 1;
+  if (perChannel && (filterQuant->scale.size() != static_cast<size_t>(units) ||
+                     filterQuant->quantizedDimension != 0))
+    return opError("the weights have " + Twine(filterQuant->scale.size()) +
+                   " scales along dimension " +
+                   Twine(filterQuant->quantizedDimension) + "; expected " +
+                   Twine(units) + " along dimension 0");
+  int64_t filterZeroPoint = filterQuant->zeroPoint.front();
+  if (filterZeroPoint < -128 || filterZeroPoint > 127 ||
+      (perChannel && llvm::any_of(filterQuant->zeroPoint,
+                                  [](int64_t zp) { return zp != 0; })))
+    return opError("weight zero points must be int8 (and 0 per channel)");
+  FailureOr<Range> range = activationRange(o.activation, *outQuant);
+  if (failed(range))
+    return failure();
+
+  SmallVector<Rescale> scales;
+  for (float filterScale : filterQuant->scale) {
+    if (!std::isfinite(filterScale) || !(filterScale > 0.0f))
+      return opError("weight scale " + floatString(filterScale) +
+                     " must be finite and positive");
+    // Per tensor, GetQuantizedConvolutionMultipler multiplies the two float
+    // scales in float; per channel, in double.
+    double product = perChannel
+                         ? static_cast<double>(inQuant->scale) *
+                               static_cast<double>(filterScale)
+                         : static_cast<double>(inQuant->scale * filterScale);
+    double effective = product / static_cast<double>(outQuant->scale);
+    FailureOr<Rescale> scale = rescaleFor(
+        tflm::quantizeMultiplier(effective, rounding), "output rescale");
+    if (failed(scale))
+      return failure();
+    scales.push_back(*scale);
+  }
+
+  FailureOr<Value> input = operand(0);
+  FailureOr<Value> filter = materialize(filterTensor);
+  if (failed(input) || failed(filter))
+    return failure();
+  Value bias;
+  if (biasTensor >= 0) {
+    if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
+      return failure();
+    if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{units})
+      return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
+                     " must have shape [" + Twine(units) + "]");
+    FailureOr<Value> value = operand(2);
+    if (failed(value))
+      return failure();
+    bias = *value;
+  } else {
+    bias = splat<int32_t>({units}, i32(), 0);
+  }
+  // A 1x1 convolution over `batches` pixels: TOSA's conv2d carries the
+  // bias and both zero points, and Pex's kernel fusion knows it.
+  Value rows = reshape(*input, {batches, 1, 1, depth});
+  Value weights = reshape(*filter, {units, 1, 1, depth});
+  Value acc = emit("tosa.conv2d", tensorOf({batches, 1, 1, units}, i32()),
+                   {rows, weights, bias, scalarI8(inQuant->zeroPoint),
+                    scalarI8(filterZeroPoint)},
+                   {arrayAttr("pad", {0, 0, 0, 0}), arrayAttr("stride", {1, 1}),
+                    arrayAttr("dilation", {1, 1}),
+                    attr("acc_type", TypeAttr::get(i32()))});
+  Value output =
+      applyRange(rescale(acc, i8(), scales, 0, outQuant->zeroPoint), *range);
+  return define(0, reshape(output, outShape));
+}
+
+//===----------------------------------------------------------------------===//
+// ADD
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertAdd() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t lhsTensor = inputIndex(0), rhsTensor = inputIndex(1),
+          outputTensor = currentOp->outputs[0];
+  if (lhsTensor < 0 || rhsTensor < 0)
+    return opError("both inputs are required");
+  if (failed(expectType(lhsTensor, TensorElementType::Int8, "input 0")) ||
+      failed(expectType(rhsTensor, TensorElementType::Int8, "input 1")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  AddOptions o = readAddOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  // TFLite broadcasts numpy-style; TOSA needs equal ranks.
+  auto aligned = [&](int32_t tensor) -> FailureOr<SmallVector<int64_t>> {
+    ArrayRef<int64_t> shape = graph.tensors[tensor].shape;
+    if (shape.size() > outShape.size())
+      return opError("input " + shapeString(shape) +
+                     " has a higher rank than the output " +
+                     shapeString(outShape));
+    SmallVector<int64_t> result(outShape.size() - shape.size(), 1);
+    result.append(shape.begin(), shape.end());
+    return result;
+  };
+  FailureOr<SmallVector<int64_t>> lhsShape = aligned(lhsTensor);
+  FailureOr<SmallVector<int64_t>> rhsShape = aligned(rhsTensor);
+  if (failed(lhsShape) || failed(rhsShape))
+    return failure();
+  for (size_t i = 0; i < outShape.size(); ++i) {
+    int64_t a = (*lhsShape)[i], b = (*rhsShape)[i];
+    if ((a != 1 && a != outShape[i]) || (b != 1 && b != outShape[i]) ||
+        std::max(a, b) != outShape[i])
+      return opError("inputs " + shapeString(graph.tensors[lhsTensor].shape) +
+                     " and " + shapeString(graph.tensors[rhsTensor].shape) +
+                     " do not broadcast to the output " +
+                     shapeString(outShape));
+  }
+
+  FailureOr<Quant> lhsQuant = activationQuant(lhsTensor, "input 0");
+  FailureOr<Quant> rhsQuant = activationQuant(rhsTensor, "input 1");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(lhsQuant) || failed(rhsQuant) || failed(outQuant))
+    return failure();
+  FailureOr<Range> range = activationRange(o.activation, *outQuant);
+  if (failed(range))
+    return failure();
+
+  // CalculateOpDataAdd: both inputs go to twice the larger input scale,
+  // after a left shift of 20 bits.
+  const int leftShift = 20;
+  double twiceMaxInputScale =
+      2 * static_cast<double>(std::max(lhsQuant->scale, rhsQuant->scale));
+  double lhsReal = static_cast<double>(lhsQuant->scale) / twiceMaxInputScale;
+  double rhsReal = static_cast<double>(rhsQuant->scale) / twiceMaxInputScale;
+  double outReal = twiceMaxInputScale /
+                   ((1 << leftShift) * static_cast<double>(outQuant->scale));
+  tflm::QuantizedMultiplier lhsM = tflm::quantizeMultiplier(lhsReal, rounding);
+  tflm::QuantizedMultiplier rhsM = tflm::quantizeMultiplier(rhsReal, rounding);
+  tflm::QuantizedMultiplier outM = tflm::quantizeMultiplier(outReal, rounding);
+  if (lhsM.shift > 0 || rhsM.shift > 0 || outM.shift > 0)
+    return opError("the input or output scales need a multiplier of at least "
+                   "1, which TFLite Micro's ADD rejects");
+  FailureOr<Rescale> outScale = rescaleFor(outM, "output rescale");
+  if (failed(outScale))
+    return failure();
+
+  // Each input's int32 value, MultiplyByQuantizedMultiplierSmallerThanOneExp
+  // of (x - zp) << 20. As x has 256 values, one TOSA rescale from int8 that
+  // agrees on all of them is searched for; otherwise the left shift is a
+  // separate multiply.
+  auto widen = [&](int32_t tensor, Value value, Quant quant,
+                   tflm::QuantizedMultiplier m) -> FailureOr<Value> {
+    auto target = [&](int32_t x) -> int64_t {
+      return tflm::multiplyByQuantizedMultiplier(
+          (x - quant.zeroPoint) * (1 << leftShift), m, rounding);
+    };
+    if (std::optional<Rescale> exact =
+            findExactInt8Rescale(quant.zeroPoint, target))
+      return rescale(value, i32(), {*exact}, quant.zeroPoint, 0);
+    // Otherwise two rescales: (x - zp) << 20 exactly (2^30 >> 10), then
+    // the kernel's multiplier with double rounding.
+    FailureOr<Rescale> scale = rescaleFor(m, "input rescale");
+    if (failed(scale))
+      return failure();
+    Value shifted = rescale(value, i32(), {Rescale{1 << 30, 10, false}},
+                            quant.zeroPoint, 0);
+    return rescale(shifted, i32(), {*scale}, 0, 0);
+  };
+  FailureOr<Value> lhs = operand(0);
+  FailureOr<Value> rhs = operand(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> lhsWide =
+      widen(lhsTensor, reshape(*lhs, *lhsShape), *lhsQuant, lhsM);
+  FailureOr<Value> rhsWide =
+      widen(rhsTensor, reshape(*rhs, *rhsShape), *rhsQuant, rhsM);
+  if (failed(lhsWide) || failed(rhsWide))
+    return failure();
+  Value sum = elementwise("tosa.add", *lhsWide, *rhsWide);
+  Value output = rescale(sum, i8(), {*outScale}, 0, outQuant->zeroPoint);
+  return define(0, applyRange(output, *range));
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+Value Importer::windowSum(Value input, int64_t kernelH, int64_t kernelW,
+                          int64_t strideH, int64_t strideW,
+                          ArrayRef<int64_t> pad) {
+  // A depthwise convolution with a filter of ones sums each window into
+  // int32 (padding contributes 0) without a full-size int32 copy of the
+  // input.
+  auto type = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t channels = shape[3];
+  int64_t outH = (shape[1] + pad[0] + pad[1] - kernelH) / strideH + 1;
+  int64_t outW = (shape[2] + pad[2] + pad[3] - kernelW) / strideW + 1;
+  Value ones = splat<int8_t>({kernelH, kernelW, channels, 1}, i8(), 1);
+  Value zeros = splat<int32_t>({channels}, i32(), 0);
+  return emit("tosa.depthwise_conv2d",
+              tensorOf({shape[0], outH, outW, channels}, i32()),
+              {input, ones, zeros, scalarI8(0), scalarI8(0)},
+              {arrayAttr("pad", pad), arrayAttr("stride", {strideH, strideW}),
+               arrayAttr("dilation", {1, 1}),
+               attr("acc_type", TypeAttr::get(i32()))});
+}
+
+Value Importer::averageWithRounding(Value input, const Window &height,
+                                    const Window &width, int64_t kernelH,
+                                    int64_t kernelW, int64_t strideH,
+                                    int64_t strideW, Range range) {
+  // reference_integer_ops::AveragePool: the sum of the raw int8 values of
+  // the window's in-image positions, divided by their count rounding halves
+  // away from zero: (acc +/- count / 2) / count, truncating.
+  auto type = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  Value sum = windowSum(
+      input, kernelH, kernelW, strideH, strideW,
+      {height.padBefore, height.padAfter, width.padBefore, width.padAfter});
+  auto counts = [&](const Window &w, int64_t in, int64_t kernel,
+                    int64_t stride) {
+    SmallVector<int32_t> result;
+    for (int64_t o = 0; o < w.output; ++o) {
+      int64_t origin = o * stride - w.padBefore;
+      int64_t start = std::max<int64_t>(0, -origin);
+      int64_t end = std::min<int64_t>(kernel, in - origin);
+      result.push_back(static_cast<int32_t>(end - start));
+    }
+    return result;
+  };
+  SmallVector<int32_t> rows = counts(height, shape[1], kernelH, strideH);
+  SmallVector<int32_t> cols = counts(width, shape[2], kernelW, strideW);
+  SmallVector<int32_t> count, half, negativeHalf;
+  for (int32_t r : rows)
+    for (int32_t c : cols) {
+      count.push_back(r * c);
+      half.push_back(r * c / 2);
+      negativeHalf.push_back(-(r * c / 2));
+    }
+  SmallVector<int64_t> countShape = {1, height.output, width.output, 1};
+  auto table = [&](ArrayRef<int32_t> data) {
+    if (llvm::all_equal(data))
+      return broadcastI32(data.front(), 4);
+    return constant<int32_t>(data, countShape, i32());
+  };
+  Value positive = compare("tosa.greater", sum, broadcastI32(0, 4));
+  Value adjust = select(positive, table(half), table(negativeHalf));
+  Value quotient = elementwise(
+      "tosa.intdiv", elementwise("tosa.add", sum, adjust), table(count));
+  return applyRange(saturateToInt8(quotient), range);
+}
+
+LogicalResult Importer::convertPool(bool average) {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  Pool2DOptions o = readPool2DOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  if (inShape.size() != 4 || outShape.size() != 4)
+    return opError("input and output must be 4-D");
+  FailureOr<Window> height =
+      window(inShape[1], o.filterH, o.strideH, 1, o.padding, "height");
+  if (failed(height))
+    return failure();
+  FailureOr<Window> width =
+      window(inShape[2], o.filterW, o.strideW, 1, o.padding, "width");
+  if (failed(width))
+    return failure();
+  SmallVector<int64_t> expected = {inShape[0], height->output, width->output,
+                                   inShape[3]};
+  if (ArrayRef<int64_t>(expected) != outShape)
+    return opError("output is declared " + shapeString(outShape) +
+                   ", the pooling computes " + shapeString(expected));
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(outQuant))
+    return failure();
+  FailureOr<Range> range = activationRange(o.activation, *outQuant);
+  if (failed(range))
+    return failure();
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  Value cropped = cropSpatial(*input, *height, *width);
+  SmallVector<int64_t> pad = {height->padBefore, height->padAfter,
+                              width->padBefore, width->padAfter};
+  if (!average) {
+    Value pooled = emit("tosa.max_pool2d", tensorOf(expected, i8()), {cropped},
+                        {arrayAttr("kernel", {o.filterH, o.filterW}),
+                         arrayAttr("stride", {o.strideH, o.strideW}),
+                         arrayAttr("pad", pad)});
+    return define(0, applyRange(pooled, *range));
+  }
+
+  // With an odd count in every window there are no ties, and TOSA's
+  // avg_pool2d (round half up of a sum made non-negative by the -128 zero
+  // point) gives TFLite's result; see docs/tflite-import.md.
+  bool allOdd = true;
+  auto checkOdd = [&](const Window &w, int64_t in, int64_t kernel,
+                      int64_t stride, SmallVectorImpl<int64_t> &sizes) {
+    for (int64_t out = 0; out < w.output; ++out) {
+      int64_t origin = out * stride - w.padBefore;
+      sizes.push_back(std::min<int64_t>(kernel, in - origin) -
+                      std::max<int64_t>(0, -origin));
+    }
+  };
+  SmallVector<int64_t> rows, cols;
+  checkOdd(*height, inShape[1], o.filterH, o.strideH, rows);
+  checkOdd(*width, inShape[2], o.filterW, o.strideW, cols);
+  for (int64_t r : rows)
+    for (int64_t c : cols)
+      allOdd = allOdd && (r * c) % 2 == 1;
+  if (allOdd) {
+    Value pooled =
+        emit("tosa.avg_pool2d", tensorOf(expected, i8()),
+             {cropped, scalarI8(-128), scalarI8(-128)},
+             {arrayAttr("kernel", {o.filterH, o.filterW}),
+              arrayAttr("stride", {o.strideH, o.strideW}),
+              arrayAttr("pad", pad), attr("acc_type", TypeAttr::get(i32()))});
+    return define(0, applyRange(pooled, *range));
+  }
+  return define(0,
+                averageWithRounding(cropped, *height, *width, o.filterH,
+                                    o.filterW, o.strideH, o.strideW, *range));
+}
+
+//===----------------------------------------------------------------------===//
+// RESHAPE, PAD, CONCATENATION
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertReshape() {
+  if (failed(expectCounts(1, 2, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  const TensorInfo &in = graph.tensors[inputTensor];
+  const TensorInfo &out = graph.tensors[outputTensor];
+  if (in.type != out.type)
+    return opError("changes the element type from " + tensorTypeName(in.type) +
+                   " to " + tensorTypeName(out.type));
+  if (!elementType(in.type))
+    return opError("tensors of type " + tensorTypeName(in.type) +
+                   " are not supported");
+  if (numElements(in.shape) != numElements(out.shape))
+    return opError("cannot reshape " + shapeString(in.shape) + " to " +
+                   shapeString(out.shape));
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  // The output tensor's shape is authoritative; the optional shape input
+  // may hold -1 placeholders.
+  return define(0, reshape(*input, out.shape));
+}
+
+LogicalResult Importer::convertPad() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  const TensorInfo &in = graph.tensors[inputTensor];
+  const TensorInfo &out = graph.tensors[outputTensor];
+  if (in.type != out.type ||
+      (in.type != static_cast<int8_t>(TensorElementType::Int8) &&
+       in.type != static_cast<int8_t>(TensorElementType::Float32)))
+    return opError("only INT8 and FLOAT32 tensors can be padded");
+  FailureOr<SmallVector<int32_t>> paddings =
+      constantValues<int32_t>(1, TensorElementType::Int32, "paddings");
+  if (failed(paddings))
+    return failure();
+  size_t rank = in.shape.size();
+  if (paddings->size() != 2 * rank ||
+      graph.tensors[inputIndex(1)].shape !=
+          ArrayRef<int64_t>{static_cast<int64_t>(rank), 2})
+    return opError("paddings must have shape [" + Twine(rank) + ", 2]");
+  SmallVector<int64_t> padding, expected;
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t before = (*paddings)[2 * i], after = (*paddings)[2 * i + 1];
+    if (before < 0 || after < 0 || before > kMaxElements ||
+        after > kMaxElements)
+      return opError("padding " + Twine(before) + ", " + Twine(after) +
+                     " of dimension " + Twine(i) +
+                     " must be non-negative and bounded");
+    padding.push_back(before);
+    padding.push_back(after);
+    expected.push_back(in.shape[i] + before + after);
+  }
+  if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(out.shape))
+    return opError("output is declared " + shapeString(out.shape) +
+                   ", the padding computes " + shapeString(expected));
+  int32_t padValue = 0;
+  if (in.type == static_cast<int8_t>(TensorElementType::Int8)) {
+    // TFLite Micro pads int8 with the output zero point.
+    FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+    if (failed(outQuant))
+      return failure();
+    padValue = outQuant->zeroPoint;
+  }
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  Type element = elementType(in.type);
+  Value padConst = element.isF32() ? scalarF32(0.0f) : scalarI8(padValue);
+  return define(0, emit("tosa.pad", tensorOf(expected, element),
+                        {*input, shapeValue(padding), padConst}));
+}
+
+LogicalResult Importer::convertConcatenation() {
+  if (failed(expectCounts(1, 1024, 1)))
+    return failure();
+  int32_t outputTensor = currentOp->outputs[0];
+  const TensorInfo &out = graph.tensors[outputTensor];
+  ConcatenationOptions o = readConcatenationOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  if (o.activation != Activation::None)
+    return opError("a fused activation on CONCATENATION is rejected by "
+                   "TFLite Micro");
+  if (!elementType(out.type))
+    return opError("tensors of type " + tensorTypeName(out.type) +
+                   " are not supported");
+  int64_t rank = out.shape.size();
+  int64_t axis = o.axis < 0 ? o.axis + rank : o.axis;
+  if (axis < 0 || axis >= rank)
+    return opError("axis " + Twine(o.axis) + " is not a dimension of the " +
+                   shapeString(out.shape) + " output");
+  SmallVector<Value> inputs;
+  SmallVector<int64_t> expected(out.shape.begin(), out.shape.end());
+  expected[axis] = 0;
+  for (unsigned i = 0; i < currentOp->inputs.size(); ++i) {
+    int32_t index = inputIndex(i);
+    if (index < 0)
+      return opError("input " + Twine(i) + " is missing");
+    const TensorInfo &in = graph.tensors[index];
+    if (in.type != out.type)
+      return opError("input " + Twine(i) + " is " + tensorTypeName(in.type) +
+                     ", the output " + tensorTypeName(out.type));
+    if (static_cast<int64_t>(in.shape.size()) != rank)
+      return opError("input " + Twine(i) + " " + shapeString(in.shape) +
+                     " does not have the output's rank");
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && in.shape[d] != out.shape[d])
+        return opError("input " + Twine(i) + " " + shapeString(in.shape) +
+                       " does not match the output " + shapeString(out.shape) +
+                       " outside the axis");
+    expected[axis] += in.shape[axis];
+    FailureOr<Value> value = operand(i);
+    if (failed(value))
+      return failure();
+    inputs.push_back(*value);
+  }
+  if (expected[axis] != out.shape[axis])
+    return opError("inputs add up to " + Twine(expected[axis]) +
+                   " along axis " + Twine(axis) + ", the output has " +
+                   Twine(out.shape[axis]));
+  // TFLite Micro copies int8 bytes unchanged, whatever the scales.
+  return define(0, emit("tosa.concat", typeOf(outputTensor), inputs,
+                        {attr("axis", builder.getI32IntegerAttr(axis))}));
+}
+
+//===----------------------------------------------------------------------===//
+// SOFTMAX and LOGISTIC
+//===----------------------------------------------------------------------===//
+
+Value Importer::saturatingShiftLeft(Value value, int exponent) {
+  // gemmlowp's SaturatingRoundingMultiplyByPOT for a positive exponent.
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  int32_t threshold = static_cast<int32_t>((int64_t(1) << (31 - exponent)) - 1);
+  // The shift wraps outside [-threshold, threshold]; the selects replace
+  // those lanes with the saturated values.
+  Value shifted = elementwise("tosa.logical_left_shift", value,
+                              broadcastI32(exponent, rank));
+  Value high = compare("tosa.greater", value, broadcastI32(threshold, rank));
+  Value low = compare("tosa.greater", broadcastI32(-threshold, rank), value);
+  Value result = select(
+      high, broadcastI32(std::numeric_limits<int32_t>::max(), rank), shifted);
+  return select(low, broadcastI32(std::numeric_limits<int32_t>::min(), rank),
+                result);
+}
+
+LogicalResult Importer::convertSoftmax() {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  SoftmaxOptions o = readSoftmaxOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  ArrayRef<int64_t> shape = graph.tensors[inputTensor].shape;
+  if (shape.empty() ||
+      shape != ArrayRef<int64_t>(graph.tensors[outputTensor].shape))
+    return opError("input and output must have the same non-scalar shape");
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  if (outQuant->zeroPoint != -128 || outQuant->scale != 1.0f / 256)
+    return opError("the output must have scale 1/256 and zero point -128, "
+                   "as TFLite Micro requires");
+  int64_t depth = shape.back();
+  // The sum of depth terms of at most 2^19 must leave the output shift
+  // (35 - clz(sum)) within TFLite Micro's check of at most 31.
+  if (depth > 511)
+    return opError("softmax over " + Twine(depth) +
+                   " values can exceed TFLite Micro's output shift limit");
+  const char *reason = "";
+  std::optional<tflm::SoftmaxTables> tables =
+      tflm::softmaxTables(o.beta, inQuant->scale, rounding, &reason);
+  if (!tables)
+    return opError(Twine("unsupported parameters: ") + reason);
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+
+  // reference_ops::Softmax<int8_t, int8_t>; the steps follow the kernel.
+  int64_t rank = shape.size(), axis = rank - 1;
+  Value wide = castTo(*input, i32());
+  Value rowMax = castTo(reduce("tosa.reduce_max", *input, axis), i32());
+  // Index of the difference x - max in [-255, 0] into the tables.
+  Value index = elementwise("tosa.add", elementwise("tosa.sub", wide, rowMax),
+                            broadcastI32(255, rank));
+  Value expSumTable = constant<int32_t>(tables->expSum, {1, 256, 1}, i32());
+  Value expTable = constant<int32_t>(tables->exp, {1, 256, 1}, i32());
+  Value sumOfExps = reduce("tosa.reduce_sum", lookup(index, expSumTable), axis);
+
+  // GetReciprocal(sum, 12 integer bits): normalise the sum to [1, 2), then
+  // one_over_one_plus_x_for_x_in_0_1 by three Newton-Raphson steps.
+  Value headroom = emit("tosa.clz", sumOfExps.getType(), {sumOfExps});
+  Value normalised =
+      elementwise("tosa.logical_left_shift", sumOfExps, headroom);
+  Value minusOne = elementwise("tosa.bitwise_and", normalised,
+                               broadcastI32(0x7fffffff, rank));
+  Value halfDenominator =
+      elementwise("tosa.add",
+                  elementwise("tosa.arithmetic_right_shift", minusOne,
+                              broadcastI32(1, rank),
+                              {attr("round", builder.getBoolAttr(false))}),
+                  broadcastI32(1 << 30, rank));
+  Value x = elementwise(
+      "tosa.add",
+      multiply(halfDenominator, broadcastI32(-1010580540, rank), 31),
+      broadcastI32(1515870810, rank));
+  for (int i = 0; i < 3; ++i) {
+    Value product = multiply(halfDenominator, x, 31);
+    Value oneMinus =
+        elementwise("tosa.sub", broadcastI32(1 << 29, rank), product);
+    x = elementwise("tosa.add", x,
+                    saturatingShiftLeft(multiply(x, oneMinus, 31), 2));
+  }
+  Value reciprocal = saturatingShiftLeft(x, 1);
+  // exponent = num_bits_over_unit + 31 - 8 = (12 - headroom) + 23.
+  Value exponent = elementwise("tosa.sub", broadcastI32(35, rank), headroom);
+  Value scaled = multiply(lookup(index, expTable), reciprocal, 31);
+  Value rounded = elementwise("tosa.arithmetic_right_shift", scaled, exponent,
+                              {attr("round", builder.getBoolAttr(true))});
+  // + (-128) and saturation to int8 in one exact rescale.
+  return define(0, saturateToInt8(rounded, -128));
+}
+
+LogicalResult Importer::convertLogistic() {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  if (graph.tensors[inputTensor].shape != graph.tensors[outputTensor].shape)
+    return opError("input and output shapes differ");
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  if (outQuant->zeroPoint != -128)
+    return opError("the output zero point must be -128, as TFLite Micro "
+                   "requires");
+  const char *reason = "";
+  std::optional<std::array<int8_t, 256>> table = tflm::logisticTable(
+      inQuant->scale, inQuant->zeroPoint, rounding, &reason);
+  if (!table)
+    return opError(Twine("unsupported parameters: ") + reason);
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  // The kernel is a function of one int8: a 256-entry table, exactly.
+  Value values = constant<int8_t>(*table, {256}, i8());
+  return define(0, emit("tosa.table", typeOf(outputTensor), {*input, values}));
+}
+
+//===----------------------------------------------------------------------===//
+// MEAN
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertMean() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  ReducerOptions o = readReducerOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  FailureOr<SmallVector<int32_t>> axes =
+      constantValues<int32_t>(1, TensorElementType::Int32, "axis");
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  int64_t rank = inShape.size();
+  llvm::SmallSet<int64_t, 4> reduced;
+  for (int32_t axis : *axes) {
+    int64_t resolved = axis < 0 ? axis + rank : axis;
+    if (resolved < 0 || resolved >= rank)
+      return opError("axis " + Twine(axis) + " is not a dimension of " +
+                     shapeString(inShape));
+    reduced.insert(resolved);
+  }
+  SmallVector<int64_t> keptShape, squeezedShape;
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool isReduced = reduced.contains(d);
+    keptShape.push_back(isReduced ? 1 : inShape[d]);
+    if (!isReduced)
+      squeezedShape.push_back(inShape[d]);
+    else
+      count *= inShape[d];
+  }
+  ArrayRef<int64_t> expected = o.keepDims ? keptShape : squeezedShape;
+  if (expected != outShape)
+    return opError("output is declared " + shapeString(outShape) +
+                   ", the mean computes " + shapeString(expected));
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  // QuantizedMeanOrSum: sum the raw values, subtract zp * count, and fold
+  // 1/count into the multiplier.
+  if (int64_t(255) * count >= (int64_t(1) << 30))
+    return opError("a mean over " + Twine(count) +
+                   " values can overflow TFLite Micro's int32 sum");
+  tflm::QuantizedMultiplier m =
+      tflm::quantizeMultiplier(static_cast<double>(inQuant->scale) /
+                                   static_cast<double>(outQuant->scale),
+                               rounding);
+  int shift = 63 - llvm::countl_zero(static_cast<uint64_t>(count));
+  shift = std::min(shift, 32);
+  shift = std::min(shift, 31 + m.shift);
+  tflm::QuantizedMultiplier adjusted{
+      static_cast<int32_t>((static_cast<int64_t>(m.multiplier) << shift) /
+                           count),
+      m.shift - shift};
+  FailureOr<Rescale> scale = rescaleFor(adjusted, "output rescale");
+  if (failed(scale))
+    return failure();
+  if (int64_t(255) * count >= (int64_t(1) << (scale->shift - 1)))
+    return opError("the rescaled sum exceeds the range a TOSA rescale with "
+                   "shift " +
+                   Twine(scale->shift) + " accepts");
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+
+  Value sum;
+  bool spatial = rank == 4 && !reduced.empty() && !reduced.contains(0) &&
+                 !reduced.contains(3);
+  if (spatial) {
+    sum = windowSum(*input, keptShape[1] == 1 ? inShape[1] : 1,
+                    keptShape[2] == 1 ? inShape[2] : 1, 1, 1, {0, 0, 0, 0});
+  } else {
+    sum = castTo(*input, i32());
+    for (int64_t d : reduced)
+      sum = reduce("tosa.reduce_sum", sum, d);
+  }
+  Value centred = elementwise(
+      "tosa.add", sum,
+      broadcastI32(static_cast<int32_t>(-inQuant->zeroPoint * count), rank));
+  Value output = rescale(centred, i8(), {*scale}, 0, outQuant->zeroPoint);
+  return define(0, reshape(output, outShape));
+}
+
+//===----------------------------------------------------------------------===//
+// QUANTIZE and DEQUANTIZE
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertQuantize() {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  const TensorInfo &in = graph.tensors[inputTensor];
+  if (in.shape != graph.tensors[outputTensor].shape)
+    return opError("input and output shapes differ");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(outQuant))
+    return failure();
+
+  if (in.type == static_cast<int8_t>(TensorElementType::Int8)) {
+    // reference_ops::Requantize with QuantizeMultiplier(in / out).
+    FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+    if (failed(inQuant))
+      return failure();
+    FailureOr<Rescale> scale = rescaleFor(
+        tflm::quantizeMultiplier(static_cast<double>(inQuant->scale) /
+                                     static_cast<double>(outQuant->scale),
+                                 rounding),
+        "requantisation");
+    if (failed(scale))
+      return failure();
+    if (scale->shift < 10)
+      return opError("the input/output scale ratio is too large to requantise");
+    FailureOr<Value> input = operand(0);
+    if (failed(input))
+      return failure();
+    return define(0, rescale(*input, i8(), {*scale}, inQuant->zeroPoint,
+                             outQuant->zeroPoint));
+  }
+  if (in.type != static_cast<int8_t>(TensorElementType::Float32))
+    return opError("quantising from " + tensorTypeName(in.type) +
+                   " is not supported (only FLOAT32 and INT8)");
+
+  // AffineQuantize: clamp(round(x / scale) + zp) with a float division and
+  // round-half-away. The result is a non-decreasing step function of x, so
+  // it is fixed by the 255 smallest floats reaching each value: a close
+  // candidate from x * (1 / scale) is corrected by comparing x with them.
+  float scaleValue = outQuant->scale;
+  int32_t zeroPoint = outQuant->zeroPoint;
+  auto reference = [&](float value) -> int32_t {
+    float rounded = tflm::roundFloat(value / scaleValue);
+    int64_t level;
+    if (rounded < -1.0e9f)
+      level = -1000000000;
+    else if (rounded > 1.0e9f)
+      level = 1000000000;
+    else
+      level = static_cast<int64_t>(rounded) + zeroPoint;
+    return static_cast<int32_t>(std::clamp<int64_t>(level, -128, 127));
+  };
+  // Floats in increasing order as unsigned keys (NaNs excluded).
+  auto toKey = [](float value) {
+    uint32_t bits = llvm::bit_cast<uint32_t>(value);
+    return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+  };
+  auto fromKey = [](uint32_t key) {
+    uint32_t bits = (key & 0x80000000u) ? (key & 0x7fffffffu) : ~key;
+    return llvm::bit_cast<float>(bits);
+  };
+  const float infinity = std::numeric_limits<float>::infinity();
+  // threshold[level + 128]: the smallest float whose result is >= level.
+  std::array<float, 257> threshold;
+  threshold[0] = -infinity;
+  threshold[256] = infinity;
+  for (int level = -127; level <= 127; ++level) {
+    uint32_t low = toKey(-infinity), high = toKey(infinity);
+    if (reference(infinity) < level) {
+      threshold[level + 128] = infinity;
+      continue;
+    }
+    while (low < high) {
+      uint32_t middle = low + (high - low) / 2;
+      if (reference(fromKey(middle)) >= level)
+        high = middle;
+      else
+        low = middle + 1;
+    }
+    threshold[level + 128] = fromKey(low);
+  }
+  SmallVector<float> lowerTable(threshold.begin(), threshold.begin() + 256);
+  SmallVector<float> upperTable(threshold.begin() + 1, threshold.end());
+
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = in.shape.size();
+  if (rank == 0)
+    return opError("scalar tensors are not supported");
+  float inverse = static_cast<float>(1.0 / static_cast<double>(scaleValue));
+  Value product = multiply(*input, broadcastF32(inverse, rank), 0);
+  Value bounded = clampFloat(product, -1000.0f, 1000.0f);
+  Value shifted =
+      elementwise("tosa.add", bounded, broadcastF32(float(zeroPoint), rank));
+  // TOSA's float-to-int8 cast rounds to nearest even and saturates.
+  Value candidate = castTo(castTo(shifted, i8()), i32());
+  Value index = elementwise("tosa.add", candidate, broadcastI32(128, rank));
+  Value lower = lookup(index, constant<float>(lowerTable, {1, 256, 1}, f32()));
+  Value upper = lookup(index, constant<float>(upperTable, {1, 256, 1}, f32()));
+  Value up = castTo(compare("tosa.greater_equal", *input, upper), i32());
+  Value down = castTo(compare("tosa.greater", lower, *input), i32());
+  Value corrected =
+      elementwise("tosa.sub", elementwise("tosa.add", candidate, up), down);
+  return define(0, saturateToInt8(corrected));
+}
+
+LogicalResult Importer::convertDequantize() {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Float32, "output")))
+    return failure();
+  ArrayRef<int64_t> shape = graph.tensors[inputTensor].shape;
+  if (shape != ArrayRef<int64_t>(graph.tensors[outputTensor].shape) ||
+      shape.empty())
+    return opError("input and output must have the same non-scalar shape");
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  if (failed(inQuant))
+    return failure();
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  // float(scale * (x - zp)): x - zp is exact in float and the product is
+  // rounded once, as in the kernel.
+  int64_t rank = shape.size();
+  Value centred =
+      elementwise("tosa.sub", castTo(*input, f32()),
+                  broadcastF32(static_cast<float>(inQuant->zeroPoint), rank));
+  return define(0, multiply(centred, broadcastF32(inQuant->scale, rank), 0));
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+/// The options table type each builtin operator expects.
+BuiltinOptionsType expectedOptions(BuiltinOperator code) {
+  switch (code) {
+  case BuiltinOperator::Conv2D:
+    return BuiltinOptionsType::Conv2DOptions;
+  case BuiltinOperator::DepthwiseConv2D:
+    return BuiltinOptionsType::DepthwiseConv2DOptions;
+  case BuiltinOperator::AveragePool2D:
+  case BuiltinOperator::MaxPool2D:
+    return BuiltinOptionsType::Pool2DOptions;
+  case BuiltinOperator::FullyConnected:
+    return BuiltinOptionsType::FullyConnectedOptions;
+  case BuiltinOperator::Softmax:
+    return BuiltinOptionsType::SoftmaxOptions;
+  case BuiltinOperator::Concatenation:
+    return BuiltinOptionsType::ConcatenationOptions;
+  case BuiltinOperator::Add:
+    return BuiltinOptionsType::AddOptions;
+  case BuiltinOperator::Reshape:
+    return BuiltinOptionsType::ReshapeOptions;
+  case BuiltinOperator::Pad:
+    return BuiltinOptionsType::PadOptions;
+  case BuiltinOperator::Mean:
+    return BuiltinOptionsType::ReducerOptions;
+  case BuiltinOperator::Dequantize:
+    return BuiltinOptionsType::DequantizeOptions;
+  case BuiltinOperator::Quantize:
+    return BuiltinOptionsType::QuantizeOptions;
+  default:
+    return BuiltinOptionsType::None;
+  }
+}
+
+LogicalResult Importer::convertOperator() {
+  const OperatorCodeInfo &code = model.operatorCodes[currentOp->opcodeIndex];
+  auto builtin = static_cast<BuiltinOperator>(code.builtinCode);
+  currentName = builtinOperatorName(code.builtinCode);
+  if (builtin == BuiltinOperator::Custom)
+    return opError("custom operator '" + code.customCode +
+                   "' is not supported");
+  if (currentOp->hasIntermediates)
+    return opError("operators with intermediate tensors are not supported");
+  BuiltinOptionsType expected = expectedOptions(builtin);
+  if (currentOp->optionsType != 0 &&
+      currentOp->optionsType != static_cast<uint8_t>(expected))
+    return opError("builtin_options has union type " +
+                   Twine(currentOp->optionsType) + ", expected " +
+                   Twine(static_cast<unsigned>(expected)));
+  if (currentOp->options && currentOp->optionsType == 0)
+    return opError("builtin_options is present without a union type");
+  for (int32_t output : currentOp->outputs) {
+    if (values[output] || isConstant(output))
+      return opError("writes tensor " + Twine(output) +
+                     ", which is already defined (a model input, a constant "
+                     "or an earlier operator's output)");
+    if (!elementType(graph.tensors[output].type))
+      return opError("output tensor " + Twine(output) + " has type " +
+                     tensorTypeName(graph.tensors[output].type) +
+                     ", which is not supported");
+  }
+  switch (builtin) {
+  case BuiltinOperator::Conv2D:
+    return convertConvolution(/*depthwise=*/false);
+  case BuiltinOperator::DepthwiseConv2D:
+    return convertConvolution(/*depthwise=*/true);
+  case BuiltinOperator::FullyConnected:
+    return convertFullyConnected();
+  case BuiltinOperator::Add:
+    return convertAdd();
+  case BuiltinOperator::AveragePool2D:
+    return convertPool(/*average=*/true);
+  case BuiltinOperator::MaxPool2D:
+    return convertPool(/*average=*/false);
+  case BuiltinOperator::Reshape:
+    return convertReshape();
+  case BuiltinOperator::Softmax:
+    return convertSoftmax();
+  case BuiltinOperator::Mean:
+    return convertMean();
+  case BuiltinOperator::Pad:
+    return convertPad();
+  case BuiltinOperator::Concatenation:
+    return convertConcatenation();
+  case BuiltinOperator::Quantize:
+    return convertQuantize();
+  case BuiltinOperator::Dequantize:
+    return convertDequantize();
+  case BuiltinOperator::Logistic:
+    return convertLogistic();
+  default:
+    return opError("operator " + currentName + " (builtin code " +
+                   Twine(code.builtinCode) + ") is not supported");
+  }
+}
+
+OwningOpRef<ModuleOp> Importer::import() {
+  if (model.numSubgraphs != 1) {
+    (void)error(0, "the model has " + Twine(model.numSubgraphs) +
+                       " subgraphs; only single-subgraph models are supported");
+    return nullptr;
+  }
+  values.assign(graph.tensors.size(), Value());
+  if (graph.outputs.empty()) {
+    (void)error(0, "subgraph 0 has no outputs");
+    return nullptr;
+  }
+
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(FileLineColLoc::get(context, fileName, 0, 0));
+  builder.setInsertionPointToEnd(module->getBody());
+
+  SmallVector<Type> inputTypes;
+  llvm::SmallSet<int32_t, 4> seenInputs;
+  for (int32_t index : graph.inputs) {
+    const TensorInfo &tensor = graph.tensors[index];
+    Type element = elementType(tensor.type);
+    if (!seenInputs.insert(index).second) {
+      (void)tensorError(index, "is listed twice as a model input");
+      return nullptr;
+    }
+    if (!element || element.isInteger(32)) {
+      (void)tensorError(index, "model input of type " +
+                                   tensorTypeName(tensor.type) +
+                                   " is not supported (only INT8 and FLOAT32)");
+      return nullptr;
+    }
+    if (isConstant(index)) {
+      (void)tensorError(index, "model input has constant data");
+      return nullptr;
+    }
+    inputTypes.push_back(typeOf(index));
+  }
+  auto function = func::FuncOp::create(
+      builder, NameLoc::get(builder.getStringAttr(graph.name)),
+      options.functionName, builder.getFunctionType(inputTypes, {}));
+  Block *body = function.addEntryBlock();
+  builder.setInsertionPointToEnd(body);
+
+  auto describe = [&](int32_t index) {
+    const TensorInfo &tensor = graph.tensors[index];
+    SmallVector<NamedAttribute> attrs = {
+        attr("tflite.tensor_index", builder.getI32IntegerAttr(index)),
+        attr("tflite.name", builder.getStringAttr(tensor.name))};
+    if (tensor.quantization && tensor.quantization->scale.size() == 1) {
+      attrs.push_back(attr("tflite.scale", builder.getF32FloatAttr(
+                                               tensor.quantization->scale[0])));
+      attrs.push_back(
+          attr("tflite.zero_point",
+               builder.getI64IntegerAttr(tensor.quantization->zeroPoint[0])));
+    }
+    return builder.getDictionaryAttr(attrs);
+  };
+  for (auto [position, index] : llvm::enumerate(graph.inputs)) {
+    values[index] = body->getArgument(position);
+    function.setArgAttrs(position, describe(index));
+  }
+
+  for (auto [position, op] : llvm::enumerate(graph.operators)) {
+    currentOp = &op;
+    currentIndex = position;
+    currentName = "?";
+    if (!reader.charge(op.inputs.size() + op.outputs.size() + 16, op.fileOffset,
+                       "operators")) {
+      (void)error(reader.getError().offset, reader.getError().message);
+      return nullptr;
+    }
+    const OperatorCodeInfo &code = model.operatorCodes[op.opcodeIndex];
+    std::string name = builtinOperatorName(code.builtinCode);
+    std::string where = "op" + std::to_string(position) + "." + name;
+    if (!op.outputs.empty())
+      where += ":tensor" + std::to_string(op.outputs.front());
+    loc = NameLoc::get(builder.getStringAttr(where));
+    if (failed(convertOperator()))
+      return nullptr;
+  }
+  loc = UnknownLoc::get(context);
+
+  SmallVector<Value> results;
+  SmallVector<int32_t> resultTensors;
+  for (int32_t index : graph.outputs) {
+    if (!values[index] && isConstant(index)) {
+      if (failed(materialize(index)))
+        return nullptr;
+    }
+    if (!values[index]) {
+      (void)tensorError(index, "model output is never written");
+      return nullptr;
+    }
+    results.push_back(values[index]);
+    resultTensors.push_back(index);
+  }
+  if (options.returnIntermediates) {
+    for (int32_t index : producedTensors) {
+      results.push_back(values[index]);
+      resultTensors.push_back(index);
+    }
+  }
+  func::ReturnOp::create(builder, loc, results);
+  function.setType(
+      builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
+  for (auto [position, index] : llvm::enumerate(resultTensors))
+    function.setResultAttrs(position, describe(index));
+
+  // Operators whose results nothing reads (a reshape folded into a later
+  // one, a constant only an unused view needed) are pure: drop them.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body)))
+    if (op.use_empty() && !op.hasTrait<OpTrait::IsTerminator>())
+      op.erase();
+
+  if (failed(verify(*module))) {
+    (void)error(0, "internal error: the imported TOSA does not verify");
+    return nullptr;
+  }
+  return module;
+}
+
+} // namespace
+
+void mlir::pex::registerTFLiteImportDialects(DialectRegistry &registry) {
+  registry.insert<func::FuncDialect, tosa::TosaDialect>();
+}
+
+OwningOpRef<ModuleOp>
+mlir::pex::importTFLite(llvm::ArrayRef<uint8_t> buffer, StringRef bufferName,
+                        MLIRContext *context,
+                        const TFLiteImportOptions &options) {
+  context->loadDialect<func::FuncDialect, tosa::TosaDialect>();
+  uint64_t budget = kWorkFloor + kWorkPerByte * buffer.size();
+  FlatBufferReader reader(buffer, budget);
+  std::optional<ModelInfo> model = decodeModel(reader);
+  if (!model) {
+    const DecodeError &failure = reader.getError();
+    (void)emitFileError(context, bufferName, failure.offset, failure.message);
+    return nullptr;
+  }
+  Importer importer(context, reader, *model, bufferName, options);
+  return importer.import();
+}
