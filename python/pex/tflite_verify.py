@@ -165,7 +165,21 @@ def _driver(model: ImportedModel, inputs: Sequence[Sequence[np.ndarray]]) -> str
             if spec.dtype == "i8":
                 lines.append(f"  {widened} = tosa.cast {value} : ({spec.mlir_type}) -> {wide}")
             elif spec.dtype == "f32":
-                lines.append(f"  {widened} = arith.bitcast {value} : {spec.mlir_type} to {wide}")
+                # Bit patterns, element by element (tensor bitcasts do not
+                # bufferize).
+                rank = len(spec.shape)
+                dims = ", ".join(f"d{k}" for k in range(rank))
+                identity = f"affine_map<({dims}) -> ({dims})>"
+                parallel = ", ".join(['"parallel"'] * rank)
+                lines.append(f"  %e{run}_{i} = tensor.empty() : {wide}")
+                lines.append(
+                    f"  {widened} = linalg.generic {{indexing_maps = [{identity}, {identity}], "
+                    f"iterator_types = [{parallel}]}} ins({value} : {spec.mlir_type}) "
+                    f"outs(%e{run}_{i} : {wide}) {{\n"
+                    f"  ^bb0(%a: f32, %b: i32):\n"
+                    f"    %c = arith.bitcast %a : f32 to i32\n"
+                    f"    linalg.yield %c : i32\n"
+                    f"  }} -> {wide}")
             else:
                 widened = value
             memref = wide.replace("tensor<", "memref<")

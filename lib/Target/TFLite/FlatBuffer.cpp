@@ -120,11 +120,11 @@ std::optional<uint64_t> FlatBufferReader::fieldPosition(const TableRef &table,
   uint64_t slot = 4 + 2 * static_cast<uint64_t>(index);
   uint16_t offset = load<uint16_t>(table.vtable + slot);
   if (static_cast<uint64_t>(offset) + width > table.tableSize) {
-    fail(table.position + offset,
-         table.path + "." + name + ": field of " + llvm::Twine(width) +
-             " bytes at table offset " + llvm::Twine(offset) +
-             " extends past the table's " + llvm::Twine(table.tableSize) +
-             " bytes");
+    fail(table.vtable + slot,
+         table.path + "." + name + ": the vtable places this " +
+             llvm::Twine(width) + "-byte field at table offset " +
+             llvm::Twine(offset) + ", past the table's " +
+             llvm::Twine(table.tableSize) + " bytes");
     return std::nullopt;
   }
   return table.position + offset;

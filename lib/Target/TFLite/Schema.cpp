@@ -218,10 +218,9 @@ bool decodeTensor(FlatBufferReader &reader, const TableRef &table,
     if (data.data.size() != static_cast<uint64_t>(elements) * *size)
       return reader.fail(data.fileOffset,
                          table.path + ": buffer " + Twine(info.buffer) +
-                             " holds " + Twine(data.data.size()) +
-                             " bytes, but a " + tensorTypeName(info.type) +
-                             " tensor of " + Twine(elements) +
-                             " elements needs " +
+                             " holds " + Twine(data.data.size()) + " bytes; " +
+                             Twine(elements) + " " + tensorTypeName(info.type) +
+                             " elements need " +
                              Twine(static_cast<uint64_t>(elements) * *size));
   }
   return true;
@@ -326,6 +325,43 @@ std::string mlir::pex::tflite::builtinOperatorName(int32_t code) {
   case BuiltinOperator::Quantize:
     return "QUANTIZE";
   }
+  // Names of other common builtins, for messages about unsupported ones.
+  static const std::pair<int32_t, const char *> kOtherNames[] = {
+      {5, "DEPTH_TO_SPACE"},
+      {18, "MUL"},
+      {19, "RELU"},
+      {21, "RELU6"},
+      {23, "RESIZE_BILINEAR"},
+      {26, "SPACE_TO_DEPTH"},
+      {28, "TANH"},
+      {39, "TRANSPOSE"},
+      {41, "SUB"},
+      {42, "DIV"},
+      {43, "SQUEEZE"},
+      {45, "STRIDED_SLICE"},
+      {49, "SPLIT"},
+      {53, "CAST"},
+      {54, "PRELU"},
+      {55, "MAXIMUM"},
+      {57, "MINIMUM"},
+      {60, "PADV2"},
+      {65, "SLICE"},
+      {67, "TRANSPOSE_CONV"},
+      {70, "EXPAND_DIMS"},
+      {74, "SUM"},
+      {82, "REDUCE_MAX"},
+      {83, "PACK"},
+      {88, "UNPACK"},
+      {97, "RESIZE_NEAREST_NEIGHBOR"},
+      {98, "LEAKY_RELU"},
+      {117, "HARD_SWISH"},
+      {118, "IF"},
+      {119, "WHILE"},
+      {126, "BATCH_MATMUL"},
+      {150, "GELU"}};
+  for (auto [value, name] : kOtherNames)
+    if (value == code)
+      return name;
   return "BUILTIN_" + std::to_string(code);
 }
 

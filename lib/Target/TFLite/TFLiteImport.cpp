@@ -318,6 +318,14 @@ private:
     // A reshape of a reshape reads the original value: views stay one op.
     if (auto inner = value.getDefiningOp<tosa::ReshapeOp>())
       return reshape(inner.getInput1(), shape);
+    // An identical earlier reshape (operations are appended, so it
+    // dominates) is reused.
+    RankedTensorType target = tensorOf(shape, type.getElementType());
+    for (Operation *user : value.getUsers())
+      if (auto existing = dyn_cast<tosa::ReshapeOp>(user);
+          existing && existing.getType() == target &&
+          existing->getBlock() == builder.getInsertionBlock())
+        return existing;
     // Constants (weights) are reshaped at import: consumers see a constant.
     if (auto constOp = value.getDefiningOp<tosa::ConstOp>())
       return constant(cast<DenseElementsAttr>(constOp.getValues())
@@ -1819,8 +1827,8 @@ LogicalResult Importer::convertOperator() {
   if (currentOp->optionsType != 0 &&
       currentOp->optionsType != static_cast<uint8_t>(expected))
     return opError("builtin_options has union type " +
-                   Twine(currentOp->optionsType) + ", expected " +
-                   Twine(static_cast<unsigned>(expected)));
+                   Twine(static_cast<unsigned>(currentOp->optionsType)) +
+                   ", expected " + Twine(static_cast<unsigned>(expected)));
   if (currentOp->options && currentOp->optionsType == 0)
     return opError("builtin_options is present without a union type");
   for (int32_t output : currentOp->outputs) {
@@ -1863,8 +1871,8 @@ LogicalResult Importer::convertOperator() {
   case BuiltinOperator::Logistic:
     return convertLogistic();
   default:
-    return opError("operator " + currentName + " (builtin code " +
-                   Twine(code.builtinCode) + ") is not supported");
+    return opError("builtin operator " + Twine(code.builtinCode) +
+                   " is not supported by the importer");
   }
 }
 
