@@ -9,6 +9,8 @@ set -euo pipefail
 PACKAGES=(
   # Toolchain and build system.
   cmake ninja-build g++ clang-22 lld-22 clang-format-22
+  # libFuzzer and sanitizer runtimes (the TFLite importer's fuzzer, fuzz/).
+  libclang-rt-22-dev
   # LLVM/MLIR 22: headers, shared libraries, CMake configs, lit and FileCheck.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Unit tests.
