@@ -169,8 +169,6 @@ LogicalResult tileKernel(RewriterBase &rewriter, linalg::GenericOp root,
   // Every loop but the innermost (channel) loops: batch and the output
   // pixel for NHWC, the rows for an [N, H, W] matmul.
   unsigned numLoops = root.getNumLoops();
-  if (numLoops < 2)
-    return failure();
   SmallVector<OpFoldResult> tileSizes(numLoops, rewriter.getIndexAttr(0));
   for (unsigned i = 0, e = std::min(3u, numLoops - 1); i < e; ++i)
     tileSizes[i] = rewriter.getIndexAttr(1);
@@ -246,18 +244,19 @@ struct PexFuseKernelsPass
     SmallVector<std::pair<linalg::GenericOp, SmallVector<linalg::LinalgOp>>>
         kernels;
     func.walk([&](linalg::GenericOp root) {
-      if (!isAllParallel(root) || root.getNumDpsInits() != 1)
+      // One loop is the channel loop: there is no pixel to tile.
+      if (!isAllParallel(root) || root.getNumDpsInits() != 1 ||
+          root.getNumLoops() < 2)
         return;
       SmallVector<linalg::LinalgOp> reductions = getFusableReductions(root);
       if (!reductions.empty())
         kernels.emplace_back(root, std::move(reductions));
     });
     IRRewriter rewriter(context);
+    // A kernel that cannot be tiled stays whole; --pex-check-buffers then
+    // reports its full-size int32 buffer.
     for (auto &[root, reductions] : kernels)
-      if (failed(tileKernel(rewriter, root, reductions))) {
-        root.emitError("cannot tile the kernel of this operation");
-        return signalPassFailure();
-      }
+      (void)tileKernel(rewriter, root, reductions);
 
     // Slices of empty tensors become small empty tensors inside the loops.
     RewritePatternSet patterns(context);

@@ -132,19 +132,6 @@ LogicalResult ChainLowering::check() {
            << element
            << " partial sums; partial-lower-chains accumulates only i32 and "
               "f32";
-  auto iface = cast<ChannelSplitOpInterface>(consumer);
-  for (unsigned i = 0, e = consumer->getNumOperands(); i < e; ++i) {
-    OperandSlicing slicing = iface.getOperandSlicing(i, ChannelRole::Consume);
-    if (slicing.kind != OperandKind::Bias || slicing.isSliced())
-      continue;
-    auto biasType = cast<RankedTensorType>(consumer->getOperand(i).getType());
-    if (biasType.getRank() != 1 ||
-        (biasType.getDimSize(0) != 1 &&
-         biasType.getDimSize(0) != accType.getShape().back()))
-      return consumer->emitOpError("has a bias of type ")
-             << biasType << " that does not broadcast along the channels of "
-             << accType;
-  }
   return success();
 }
 
@@ -339,8 +326,10 @@ void ChainLowering::lower() {
       if (isZeroConstant(bias))
         continue;
       auto biasType = cast<RankedTensorType>(bias.getType());
+      // The bias broadcasts along the channels (the TOSA verifiers ensure
+      // it has one value or one per output channel).
       SmallVector<int64_t> shape(accType.getRank(), 1);
-      shape.back() = biasType.getDimSize(0);
+      shape.back() = biasType.getNumElements();
       ImplicitLocOpBuilder b(consumer->getLoc(), builder);
       Value reshaped = tosa::ReshapeOp::create(
           b, biasType.clone(shape), bias, tosa::getTosaConstShape(b, shape));
