@@ -77,7 +77,7 @@ class InvertedResidual(nn.Module):
 
 
 #: Blocks of :class:`DigitsNet`: (expansion, output channels, stride).
-DIGITS_BLOCKS = ((1, 8, 1), (6, 16, 2), (6, 16, 1), (6, 24, 2), (6, 24, 1))
+DIGITS_BLOCKS = ((1, 8, 2), (6, 16, 1), (6, 16, 1), (6, 24, 2), (6, 24, 1))
 
 
 class DigitsNet(nn.Module):
