@@ -692,8 +692,10 @@ FailureOr<Range> Importer::activationRange(Activation activation,
 FailureOr<Window> Importer::window(int64_t input, int64_t kernel,
                                    int64_t stride, int64_t dilation,
                                    Padding padding, StringRef dim) {
-  if (kernel < 1 || stride < 1 || dilation < 1 || stride > (1 << 16) ||
-      dilation > (1 << 16))
+  // The bound keeps every derived extent (and the element count of a
+  // pooling window's filter of ones) far from int64 overflow.
+  if (kernel < 1 || stride < 1 || dilation < 1 || kernel > (1 << 16) ||
+      stride > (1 << 16) || dilation > (1 << 16))
     return opError(dim + ": kernel " + Twine(kernel) + ", stride " +
                    Twine(stride) + " and dilation " + Twine(dilation) +
                    " must be positive (and at most 65536)");
@@ -1683,6 +1685,10 @@ LogicalResult Importer::convertQuantize() {
   // candidate from x * (1 / scale) is corrected by comparing x with them.
   float scaleValue = outQuant->scale;
   int32_t zeroPoint = outQuant->zeroPoint;
+  // The candidate multiplies by 1 / scale, which must be a finite float.
+  if (!std::isfinite(static_cast<float>(1.0 / scaleValue)))
+    return opError("the output scale " + floatString(scaleValue) +
+                   " is too small to quantise floats");
   auto reference = [&](float value) -> int32_t {
     float rounded = tflm::roundFloat(value / scaleValue);
     int64_t level;

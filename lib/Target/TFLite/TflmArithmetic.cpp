@@ -55,6 +55,10 @@ QuantizedMultiplier tflm::quantizeMultiplier(double real, Rounding rounding) {
   QuantizedMultiplier result;
   if (real == 0.0)
     return result;
+  // A ratio of extreme scales can overflow; report it as a multiplier no
+  // TOSA rescale accepts (shift 63) instead of converting inf to int64.
+  if (!std::isfinite(real) || real < 0.0 || real >= 0x1p62)
+    return QuantizedMultiplier{std::numeric_limits<int32_t>::max(), 63};
   int shift = 0;
   double fraction = std::frexp(real, &shift);
   int64_t fixed = static_cast<int64_t>(std::round(fraction * (1LL << 31)));

@@ -37,7 +37,8 @@ enum class Rounding { Double, Single };
 float roundFloat(float value);
 
 /// QuantizeMultiplier (with the single-rounding shift saturation when
-/// `rounding` is Single).
+/// `rounding` is Single). Non-finite, negative or huge inputs give shift 63,
+/// which every caller rejects.
 QuantizedMultiplier quantizeMultiplier(double real, Rounding rounding);
 
 /// gemmlowp::SaturatingRoundingDoublingHighMul on int32.
