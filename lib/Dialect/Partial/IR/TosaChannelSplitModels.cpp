@@ -73,19 +73,26 @@ struct PoolModel
   }
 };
 
-/// Unary ops with extra whole operands (table: the lookup table).
-template <typename OpTy>
-struct UnaryModel
-    : public ChannelSplitOpInterface::ExternalModel<UnaryModel<OpTy>, OpTy> {
-  ChannelClass getChannelClass(Operation *op) const {
-    return ChannelClass::Local;
-  }
+/// Ops whose first operand carries the channels (sliced like the result)
+/// and whose other operands (tables, shapes) are used whole. Derived models
+/// give the channel class.
+template <typename Derived, typename OpTy>
+struct FirstOperandSlicedModel
+    : public ChannelSplitOpInterface::ExternalModel<Derived, OpTy> {
   OperandSlicing getOperandSlicing(Operation *op, unsigned index,
                                    ChannelRole) const {
     if (index == 0)
       return OperandSlicing::sliced(OperandKind::Activation,
                                     lastDim(op->getOperand(0)));
     return OperandSlicing::whole(OperandKind::Other);
+  }
+};
+
+/// Unary ops (clamp, sigmoid, tanh, table with its lookup table).
+template <typename OpTy>
+struct UnaryModel : public FirstOperandSlicedModel<UnaryModel<OpTy>, OpTy> {
+  ChannelClass getChannelClass(Operation *op) const {
+    return ChannelClass::Local;
   }
 };
 
@@ -226,26 +233,19 @@ struct PadModel
 
 /// reduce_sum / reduce_max: local when reducing H or W, a barrier over C.
 template <typename OpTy>
-struct ReduceModel
-    : public ChannelSplitOpInterface::ExternalModel<ReduceModel<OpTy>, OpTy> {
+struct ReduceModel : public FirstOperandSlicedModel<ReduceModel<OpTy>, OpTy> {
   ChannelClass getChannelClass(Operation *op) const {
     auto reduce = cast<OpTy>(op);
     return static_cast<int64_t>(reduce.getAxis()) == lastDim(reduce.getInput())
                ? ChannelClass::Barrier
                : ChannelClass::Local;
   }
-  OperandSlicing getOperandSlicing(Operation *op, unsigned index,
-                                   ChannelRole) const {
-    return OperandSlicing::sliced(OperandKind::Activation,
-                                  lastDim(op->getOperand(0)));
-  }
 };
 
 /// reshape keeps channels when the last dimension is unchanged (row-major
 /// order then maps element (..., c) to (..., c)); a flatten mixes C.
 struct ReshapeModel
-    : public ChannelSplitOpInterface::ExternalModel<ReshapeModel,
-                                                    tosa::ReshapeOp> {
+    : public FirstOperandSlicedModel<ReshapeModel, tosa::ReshapeOp> {
   ChannelClass getChannelClass(Operation *op) const {
     auto in = cast<ShapedType>(op->getOperand(0).getType());
     auto out = cast<ShapedType>(op->getResult(0).getType());
@@ -256,30 +256,17 @@ struct ReshapeModel
                ? ChannelClass::Local
                : ChannelClass::Barrier;
   }
-  OperandSlicing getOperandSlicing(Operation *op, unsigned index,
-                                   ChannelRole) const {
-    if (index == 0)
-      return OperandSlicing::sliced(OperandKind::Activation,
-                                    lastDim(op->getOperand(0)));
-    return OperandSlicing::whole(OperandKind::Other);
-  }
   bool isView(Operation *op) const { return true; }
 };
 
 struct TransposeModel
-    : public ChannelSplitOpInterface::ExternalModel<TransposeModel,
-                                                    tosa::TransposeOp> {
+    : public FirstOperandSlicedModel<TransposeModel, tosa::TransposeOp> {
   ChannelClass getChannelClass(Operation *op) const {
     ArrayRef<int32_t> perms = cast<tosa::TransposeOp>(op).getPerms();
     return !perms.empty() &&
                    perms.back() == static_cast<int32_t>(perms.size() - 1)
                ? ChannelClass::Local
                : ChannelClass::Barrier;
-  }
-  OperandSlicing getOperandSlicing(Operation *op, unsigned index,
-                                   ChannelRole) const {
-    return OperandSlicing::sliced(OperandKind::Activation,
-                                  lastDim(op->getOperand(0)));
   }
 };
 
