@@ -230,9 +230,20 @@ struct PexFuseKernelsPass
         Operation *producer = fused->get().getDefiningOp();
         return producer && producer->hasOneUse();
       };
-      linalg::populateElementwiseOpsFusionPatterns(patterns, singleUse);
+      // Only into elementwise users: fused into a reduction (the matmul of
+      // a classifier after an average pooling), an elementwise producer
+      // would be recomputed per reduction step and leave the reduction
+      // before it unfused.
+      auto intoElementwise = [&](OpOperand *fused) {
+        auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+        return singleUse(fused) && consumer && isAllParallel(consumer);
+      };
+      linalg::populateElementwiseOpsFusionPatterns(patterns, intoElementwise);
       linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, singleUse);
       linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+      // Reshaped empty tensors are empty tensors (reshape propagation leaves
+      // them in front of matmul inits).
+      tensor::populateFoldTensorEmptyPatterns(patterns);
       tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
       tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
       linalg::GenericOp::getCanonicalizationPatterns(patterns, context);

@@ -131,3 +131,21 @@ func.func @malformed() {
   } {partial.slice_loop = {channels = 12 : i64}}
   return
 }
+
+// -----
+
+// A consumer with no more output channels than a slice: its accumulator type
+// is also the type of a slice, which the loop may allocate.
+
+// CHECK: buffer check for @slice_like_accumulator: 1 allocations, 1 in slice loops
+func.func @slice_like_accumulator() {
+  %ci8 = arith.constant 0 : i8
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.for %off = %c0 to %c16 step %c8 {
+    %slice = memref.alloc() : memref<1x4x4x8xi8>
+    linalg.fill ins(%ci8 : i8) outs(%slice : memref<1x4x4x8xi8>)
+  } {partial.slice_loop = {channels = 16 : i64, full_types = [tensor<1x4x4x16xi8>, tensor<1x4x4x8xi8>], slice_size = 8 : i64}}
+  return
+}

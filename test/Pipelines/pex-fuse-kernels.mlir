@@ -88,3 +88,37 @@ func.func @accumulate(%x: tensor<1x4x4x8xi8>, %acc0: tensor<1x4x4x4xi32>) -> ten
   }
   return %r : tensor<1x4x4x4xi32>
 }
+
+// -----
+
+// Average pooling -> reshape -> matmul (a classifier): the pooling's divide
+// stays with the pooling (it is not fused into the matmul's reduction), and
+// both the pooling sum and the matmul are computed one pixel at a time.
+
+// CHECK-LABEL: func.func @pool_matmul(
+// CHECK-NOT:     tensor.expand_shape
+// CHECK:         %[[POOLED:.*]] = scf.for
+// CHECK:               %[[SUM:.*]] = linalg.pooling_nhwc_sum {{.*}} outs(%{{.*}} : tensor<1x1x1x8xi32>)
+// CHECK:               linalg.generic {{.*}} ins(%[[SUM]] : tensor<1x1x1x8xi32>) outs(%{{.*}} : tensor<1x1x1x8xi8>)
+// CHECK:         } {pex.kernel_tile}
+// CHECK:         scf.for
+// CHECK:               %[[ROW:.*]] = tensor.extract_slice %[[POOLED]]
+// CHECK:               %[[TILE:.*]] = tensor.empty() : tensor<1x1x1x3xi32>
+// CHECK:               %[[ZERO:.*]] = linalg.fill {{.*}} outs(%[[TILE]] : tensor<1x1x1x3xi32>)
+// CHECK:               %[[MM:.*]] = linalg.generic {{.*}} ins(%[[ROW]] : tensor<1x1x1x8xi8>) outs(%[[ZERO]] : tensor<1x1x1x3xi32>)
+// CHECK:               linalg.generic {{.*}} ins(%[[MM]] : tensor<1x1x1x3xi32>) outs(%{{.*}} : tensor<1x1x1x3xi8>)
+// CHECK:         } {pex.kernel_tile}
+func.func @pool_matmul(%x: tensor<1x4x4x8xi8>) -> tensor<1x1x3xi8> {
+  %zp = "tosa.const"() {values = dense<-128> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zi = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %p = tosa.avg_pool2d %x, %zp, %zp {acc_type = i32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x8xi8>
+  %shape = tosa.const_shape {values = dense<[1, 1, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %rows = tosa.reshape %p, %shape : (tensor<1x1x1x8xi8>, !tosa.shape<3>) -> tensor<1x1x8xi8>
+  %w = "tosa.const"() {values = dense<3> : tensor<1x8x3xi8>} : () -> tensor<1x8x3xi8>
+  %mm = tosa.matmul %rows, %w, %zp, %wzp : (tensor<1x1x8xi8>, tensor<1x8x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x3xi32>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<38> : tensor<1xi8>} : () -> tensor<1xi8>
+  %y = tosa.rescale %mm, %m, %s, %zi, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x1x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x1x3xi8>
+  return %y : tensor<1x1x3xi8>
+}
