@@ -66,8 +66,10 @@ void buildPexHostPipeline(OpPassManager &pm,
 /// Registers `--pex-host-pipeline`.
 void registerPexHostPipeline();
 
-/// Registers the interface models the host pipeline needs (bufferization,
-/// tiling, value bounds, allocation) on the upstream dialects.
+/// Registers the interface models the host pipeline needs on the upstream
+/// dialects (bufferization, deallocation, tiling, shape reification, value
+/// bounds, allocation). pex-opt calls it; a tool that registers all of
+/// MLIR's dialects (mlir-opt with the Pex plugin) has them already.
 void registerPexHostInterfaces(DialectRegistry &registry);
 
 } // namespace mlir::pex

@@ -23,7 +23,8 @@ def PexFuseKernels : Pass<"pex-fuse-kernels", "::mlir::func::FuncOp"> {
        folded into `reduce(init = %acc)`: a chain's consumer adds each
        slice's contribution straight into the accumulator.
     2. Elementwise operations are fused (`linalg` elementwise fusion with
-       reshape propagation; a producer is fused only into its single user):
+       reshape propagation; a producer is fused only into its single user,
+       and only when that user is elementwise too):
        rescale and clamp become one operation, and so does a quantised add
        `rescale -> add -> rescale`, whose int32 values then never leave
        registers.
