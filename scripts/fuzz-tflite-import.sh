@@ -7,7 +7,7 @@
 # Seeds: the self-made models, every corrupted file of pex-tflite-gen, and the
 # MLPerf Tiny models when ../shared/models/mlperf-tiny exists. New inputs go
 # to $PEX_FUZZ_DIR/corpus (default build/fuzz), crashes to
-# $PEX_FUZZ_DIR/artifacts; replay one with
+# $PEX_FUZZ_DIR/artifacts, logs to $PEX_FUZZ_DIR/fuzz-<job>.log; replay with
 #   build/fuzz/bin/pex-tflite-fuzzer build/fuzz/artifacts/crash-<hash>
 # and import it with pex-translate --import-tflite for the message.
 set -euo pipefail
@@ -33,6 +33,8 @@ if [ -d "$models" ]; then
     cp "$model" "$dir/corpus/mlperf-$(basename "$(dirname "$model")").tflite"
   done
 fi
-exec "$dir/bin/pex-tflite-fuzzer" -max_total_time="$seconds" -jobs="$jobs" \
-  -workers="$jobs" -timeout=20 -rss_limit_mb=2048 \
-  -artifact_prefix="$dir/artifacts/" "$dir/corpus"
+# libFuzzer writes fuzz-<job>.log files to the working directory.
+cd "$dir"
+exec bin/pex-tflite-fuzzer -max_total_time="$seconds" -jobs="$jobs" \
+  -workers="$jobs" -timeout=20 -rss_limit_mb=2048 -artifact_prefix=artifacts/ \
+  corpus
