@@ -1,0 +1,38 @@
+//===- CortexMTarget.h - ARMv7E-M object emission ---------------*- C++ -*-===//
+//
+// Emits an ELF32 ARM relocatable object (Thumb-2, ARMv7E-M build attributes)
+// for Cortex-M4 or Cortex-M7 from a module in the LLVM dialect, in process
+// through LLVM's TargetMachine.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_TARGET_CORTEXM_CORTEXMTARGET_H
+#define PEX_TARGET_CORTEXM_CORTEXMTARGET_H
+
+#include "mlir/IR/Operation.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+
+namespace mlir::pex {
+
+struct CortexMTargetOptions {
+  /// `cortex-m4` or `cortex-m7`.
+  std::string cpu = "cortex-m4";
+  /// Pass float arguments in FPU registers (eabihf) or in core registers.
+  bool hardFloat = true;
+};
+
+/// Translates `module` (LLVM dialect) to LLVM IR, optimises it at -O3 for the
+/// CPU and writes an object file to `os`. Constants land in `.rodata`,
+/// zero-initialised globals (the arena) in `.bss`.
+LogicalResult emitCortexMObject(Operation *module,
+                                const CortexMTargetOptions &options,
+                                llvm::raw_ostream &os);
+
+/// Registers `--mlir-to-cortexm-obj` with its `--mcpu` and `--float-abi`
+/// options.
+void registerCortexMTranslations();
+
+} // namespace mlir::pex
+
+#endif // PEX_TARGET_CORTEXM_CORTEXMTARGET_H
