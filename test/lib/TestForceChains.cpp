@@ -8,12 +8,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/Pass.h"
 #include "pex/Analysis/ChainPlanner.h"
 #include "pex/Dialect/Partial/IR/PartialOps.h"
-#include "llvm/ADT/SetVector.h"
+#include "pex/Dialect/Partial/Transforms/FormChains.h"
 
 using namespace mlir;
 using namespace mlir::pex;
@@ -74,60 +72,8 @@ struct TestForceChainsPass
       chosen.push_back(plan);
     }
     for (const ChainPlan &plan : chosen)
-      if (failed(wrap(graph, plan)))
+      if (failed(wrapInChain(graph, plan)))
         return signalPassFailure();
-  }
-
-  /// Moves the ops of the plan's kernels into a partial.chain.
-  LogicalResult wrap(const KernelGraph &graph, const ChainPlan &plan) {
-    SmallVector<Operation *> ops;
-    for (unsigned kernel : plan.kernels)
-      llvm::append_range(ops, graph.getKernels()[kernel].ops);
-    llvm::sort(
-        ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
-    llvm::SmallPtrSet<Operation *, 16> inChain(ops.begin(), ops.end());
-    Value output = graph.getKernels()[plan.kernels.back()].outputs.front();
-
-    llvm::SetVector<Value> inputs;
-    for (Operation *op : ops)
-      for (Value operand : op->getOperands()) {
-        Operation *def = operand.getDefiningOp();
-        if (!def ||
-            (!inChain.count(def) && !def->hasTrait<OpTrait::ConstantLike>()))
-          inputs.insert(operand);
-      }
-
-    OpBuilder builder(ops.back());
-    builder.setInsertionPointAfter(ops.back());
-    auto chain = ChainOp::create(
-        builder, ops.back()->getLoc(), TypeRange{output.getType()},
-        inputs.getArrayRef(), plan.channels, plan.sliceSize, plan.boundary);
-    Block *body = builder.createBlock(&chain.getBody());
-    IRMapping mapping;
-    for (Value input : inputs)
-      mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
-    output.replaceUsesWithIf(chain.getResult(0), [&](OpOperand &use) {
-      return !inChain.count(use.getOwner());
-    });
-    builder.setInsertionPointToStart(body);
-    for (Operation *op : ops) {
-      for (Value operand : op->getOperands()) {
-        Operation *def = operand.getDefiningOp();
-        if (def && def->hasTrait<OpTrait::ConstantLike>() &&
-            !mapping.contains(operand))
-          builder.clone(*def, mapping);
-      }
-    }
-    for (Operation *op : ops) {
-      op->moveBefore(body, body->end());
-      for (OpOperand &operand : op->getOpOperands())
-        if (Value mapped = mapping.lookupOrNull(operand.get()))
-          operand.set(mapped);
-    }
-    builder.setInsertionPointToEnd(body);
-    YieldOp::create(builder, chain.getLoc(), ValueRange{output});
-    ChainStructure structure;
-    return chain.analyzeBody(structure, /*emitDiagnostics=*/true);
   }
 };
 

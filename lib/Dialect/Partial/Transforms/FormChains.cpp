@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Dialect/Partial/Transforms/FormChains.h"
 #include "pex/Dialect/Partial/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -43,79 +44,79 @@ struct PartialFormChainsPass
     options.sramBudget = sramBudget;
     options.slices = slices;
     for (const ChainPlan &plan : planChains(graph, options))
-      if (failed(rewrite(graph, plan)))
+      if (failed(wrapInChain(graph, plan)))
         return signalPassFailure();
-  }
-
-  LogicalResult rewrite(const KernelGraph &graph, const ChainPlan &plan) {
-    SmallVector<Operation *> ops;
-    for (unsigned kernel : plan.kernels)
-      llvm::append_range(ops, graph.getKernels()[kernel].ops);
-    llvm::sort(
-        ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
-    llvm::SmallPtrSet<Operation *, 16> inChain(ops.begin(), ops.end());
-    Value output = graph.getKernels()[plan.kernels.back()].outputs.front();
-
-    // Materialised inputs become block arguments; constants are cloned in.
-    llvm::SetVector<Value> inputs;
-    for (Operation *op : ops)
-      for (Value operand : op->getOperands()) {
-        Operation *def = operand.getDefiningOp();
-        if (def &&
-            (inChain.count(def) || def->hasTrait<OpTrait::ConstantLike>()))
-          continue;
-        inputs.insert(operand);
-      }
-
-    OpBuilder builder(ops.back()->getContext());
-    builder.setInsertionPointAfter(ops.back());
-    auto chain = ChainOp::create(
-        builder, ops.back()->getLoc(), TypeRange{output.getType()},
-        inputs.getArrayRef(), plan.channels, plan.sliceSize, plan.boundary);
-    Block *body = builder.createBlock(&chain.getBody());
-    llvm::DenseMap<Value, BlockArgument> arguments;
-    for (Value input : inputs)
-      arguments[input] = body->addArgument(input.getType(), input.getLoc());
-    output.replaceUsesWithIf(chain.getResult(0), [&](OpOperand &use) {
-      return !inChain.count(use.getOwner());
-    });
-
-    IRMapping constants;
-    llvm::SmallSetVector<Operation *, 8> clonedFrom;
-    for (Operation *op : ops) {
-      op->moveBefore(body, body->end());
-      for (OpOperand &operand : op->getOpOperands()) {
-        Value value = operand.get();
-        if (BlockArgument argument = arguments.lookup(value)) {
-          operand.set(argument);
-          continue;
-        }
-        Operation *def = value.getDefiningOp();
-        if (!def || !def->hasTrait<OpTrait::ConstantLike>() ||
-            def->getBlock() == body)
-          continue;
-        if (!constants.contains(value)) {
-          OpBuilder::InsertionGuard guard(builder);
-          builder.setInsertionPointToStart(body);
-          builder.clone(*def, constants);
-          clonedFrom.insert(def);
-        }
-        operand.set(constants.lookup(value));
-      }
-    }
-    builder.setInsertionPointToEnd(body);
-    YieldOp::create(builder, chain.getLoc(), ValueRange{output});
-
-    // Constants that only the chain used are now dead outside it.
-    for (Operation *op : clonedFrom)
-      if (op->use_empty())
-        op->erase();
-
-    ChainStructure structure;
-    if (failed(chain.analyzeBody(structure, /*emitDiagnostics=*/true)))
-      return chain.emitError("internal error: formed an invalid chain");
-    return success();
   }
 };
 
 } // namespace
+
+FailureOr<ChainOp> mlir::pex::partial::wrapInChain(const KernelGraph &graph,
+                                                   const ChainPlan &plan) {
+  SmallVector<Operation *> ops;
+  for (unsigned kernel : plan.kernels)
+    llvm::append_range(ops, graph.getKernels()[kernel].ops);
+  llvm::sort(ops,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  llvm::SmallPtrSet<Operation *, 16> inChain(ops.begin(), ops.end());
+  Value output = graph.getKernels()[plan.kernels.back()].outputs.front();
+
+  // Materialised inputs become block arguments; constants are cloned in.
+  llvm::SetVector<Value> inputs;
+  for (Operation *op : ops)
+    for (Value operand : op->getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      if (def && (inChain.count(def) || def->hasTrait<OpTrait::ConstantLike>()))
+        continue;
+      inputs.insert(operand);
+    }
+
+  OpBuilder builder(ops.back()->getContext());
+  builder.setInsertionPointAfter(ops.back());
+  auto chain = ChainOp::create(
+      builder, ops.back()->getLoc(), TypeRange{output.getType()},
+      inputs.getArrayRef(), plan.channels, plan.sliceSize, plan.boundary);
+  Block *body = builder.createBlock(&chain.getBody());
+  llvm::DenseMap<Value, BlockArgument> arguments;
+  for (Value input : inputs)
+    arguments[input] = body->addArgument(input.getType(), input.getLoc());
+  output.replaceUsesWithIf(chain.getResult(0), [&](OpOperand &use) {
+    return !inChain.count(use.getOwner());
+  });
+
+  IRMapping constants;
+  llvm::SmallSetVector<Operation *, 8> clonedFrom;
+  for (Operation *op : ops) {
+    op->moveBefore(body, body->end());
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value value = operand.get();
+      if (BlockArgument argument = arguments.lookup(value)) {
+        operand.set(argument);
+        continue;
+      }
+      Operation *def = value.getDefiningOp();
+      if (!def || !def->hasTrait<OpTrait::ConstantLike>() ||
+          def->getBlock() == body)
+        continue;
+      if (!constants.contains(value)) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(body);
+        builder.clone(*def, constants);
+        clonedFrom.insert(def);
+      }
+      operand.set(constants.lookup(value));
+    }
+  }
+  builder.setInsertionPointToEnd(body);
+  YieldOp::create(builder, chain.getLoc(), ValueRange{output});
+
+  // Constants that only the chain used are now dead outside it.
+  for (Operation *op : clonedFrom)
+    if (op->use_empty())
+      op->erase();
+
+  ChainStructure structure;
+  if (failed(chain.analyzeBody(structure, /*emitDiagnostics=*/true)))
+    return chain.emitError("formed an invalid chain");
+  return chain;
+}
