@@ -53,16 +53,9 @@ config.substitutions.append(
 config.substitutions.append(
     ("%pex_plugin", os.path.join(config.pex_obj_root, "lib", "PexPlugin.so")))
 
-# TFLite import. `%python` is Debian's python3 (it has numpy, see
-# scripts/setup.sh). The MLPerf Tiny reference models live next to the
+# TFLite import. The MLPerf Tiny reference models live next to the
 # checkout (../shared/models, or $PEX_MLPERF_TINY_DIR); the tests that need
 # them are UNSUPPORTED when they are absent.
-import shutil
-import sys
-
-config.substitutions.append(
-    ("%python", "/usr/bin/python3" if os.path.exists("/usr/bin/python3")
-     else sys.executable))
 mlperf_tiny_dir = os.environ.get(
     "PEX_MLPERF_TINY_DIR",
     os.path.join(os.path.dirname(config.pex_src_root), "shared", "models",
