@@ -47,6 +47,10 @@ else:
     lit_config.note("qemu-system-arm or arm-none-eabi-gcc missing: on-target "
                      "tests are UNSUPPORTED (scripts/setup.sh installs them)")
 
+# The kernel library's host tests (test/Runtime) build with clang-22.
+if shutil.which("clang-22"):
+    config.available_features.add("clang-22")
+
 # Stock MLIR tools and the plugin that extends them.
 config.substitutions.append(
     ("%mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Builds a bare-metal Cortex-M program that uses the Pex kernel library.
+
+The kernels (pex_kernels.c, pex_kernels_ref.c) are compiled by clang-22 for
+thumbv7em with the DSP extension, the program's own sources by
+arm-none-eabi-gcc (newlib's headers), and everything is linked with the
+runtime of runtime/cortexm (vector table, semihosting, SysTick counter) as
+tools/pex-run-qemu does. Run the result with
+
+    qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \\
+        -semihosting-config enable=on,target=native [-icount shift=0] -kernel OUT
+
+(mps2-an500 for --mcpu cortex-m7).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+KERNELS = os.path.dirname(os.path.realpath(__file__))
+CORTEXM = os.path.join(KERNELS, "..", "cortexm")
+GCC_CPU = {
+    "cortex-m4": ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16"],
+    "cortex-m7": ["-mcpu=cortex-m7", "-mfpu=fpv5-d16"],
+}
+
+
+def kernel_flags(mcpu, opt="-O3"):
+    """clang-22 flags of the kernel library for a Cortex-M CPU."""
+    # -fshort-enums: the enum ABI of arm-none-eabi-gcc, so the linker does
+    # not warn about mixed enum sizes.
+    return ["--target=thumbv7em-none-eabihf", f"-mcpu={mcpu}",
+            "-mfloat-abi=hard", "-mthumb", "-fshort-enums", opt,
+            "-ffunction-sections", "-Wall", "-Wextra"]
+
+
+def run(command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(" ".join(command) + "\n" + result.stdout + result.stderr)
+        sys.exit(1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="+", help="C sources of the program")
+    parser.add_argument("--out", required=True, help="the ELF file to write")
+    parser.add_argument("--mcpu", choices=sorted(GCC_CPU), default="cortex-m4")
+    parser.add_argument("-D", dest="defines", action="append", default=[],
+                        help="NAME=VALUE for the program's sources")
+    parser.add_argument("--kernels-opt", default="-O3",
+                        help="optimisation level of the kernels (default -O3)")
+    parser.add_argument("--kernels-object",
+                        help="also keep the kernels' object file here")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="pex-kernels-") as work:
+        objects = []
+        for name in ("pex_kernels.c", "pex_kernels_ref.c"):
+            obj = os.path.join(work, name.replace(".c", ".o"))
+            run(["clang-22", *kernel_flags(args.mcpu, args.kernels_opt), "-c",
+                 os.path.join(KERNELS, name), "-o", obj])
+            objects.append(obj)
+        if args.kernels_object:
+            with open(objects[0], "rb") as src, open(args.kernels_object, "wb") as dst:
+                dst.write(src.read())
+        run(["arm-none-eabi-gcc", "-O2", "-mthumb", "-mfloat-abi=hard",
+             *GCC_CPU[args.mcpu], "--specs=rdimon.specs", "-nostartfiles",
+             "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments",
+             "-T", os.path.join(CORTEXM, "link.ld"), f"-I{KERNELS}",
+             *[f"-D{d}" for d in args.defines],
+             os.path.join(CORTEXM, "startup.c"), *args.sources, *objects,
+             "-o", args.out])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
