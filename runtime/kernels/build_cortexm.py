@@ -50,6 +50,8 @@ def main():
     parser.add_argument("--mcpu", choices=sorted(GCC_CPU), default="cortex-m4")
     parser.add_argument("-D", dest="defines", action="append", default=[],
                         help="NAME=VALUE for the program's sources")
+    parser.add_argument("-I", dest="includes", action="append", default=[],
+                        help="include directory for the program's sources")
     parser.add_argument("--kernels-opt", default="-O3",
                         help="optimisation level of the kernels (default -O3)")
     parser.add_argument("--kernels-object",
@@ -70,6 +72,7 @@ def main():
              *GCC_CPU[args.mcpu], "--specs=rdimon.specs", "-nostartfiles",
              "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments",
              "-T", os.path.join(CORTEXM, "link.ld"), f"-I{KERNELS}",
+             *[f"-I{d}" for d in args.includes],
              *[f"-D{d}" for d in args.defines],
              os.path.join(CORTEXM, "startup.c"), *args.sources, *objects,
              "-o", args.out])

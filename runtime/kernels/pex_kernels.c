@@ -56,55 +56,141 @@ int32_t pex_apply_scale_32(int32_t value, int32_t multiplier, int32_t shift) {
   return rqApply(value, multiplier, &rqTable[shift & 63]);
 }
 
-/* Output range: the int8 saturation of tosa.rescale and the activation. */
+/* ---- Output stage --------------------------------------------------------
+ *
+ * y + output_zp, saturated to int8 (SSAT) and clamped to the activation
+ * range. The MLPerf Tiny models never narrow the range (their activations
+ * are folded into the output quantisation), so the full-range case is a
+ * specialised loop with SSAT only. */
+
 typedef struct {
-  int32_t zp, lo, hi;
+  int32_t zp, lo, hi, full;
 } OutRange;
 
 static inline OutRange outRange(int32_t zp, int32_t actMin, int32_t actMax) {
-  OutRange r = {zp, actMin < -128 ? -128 : actMin, actMax > 127 ? 127 : actMax};
+  OutRange r;
+  r.zp = zp;
+  r.lo = actMin < -128 ? -128 : actMin;
+  r.hi = actMax > 127 ? 127 : actMax;
+  r.full = r.lo == -128 && r.hi == 127;
   return r;
+}
+
+static inline int32_t outClamp(int32_t y, OutRange r, const int full) {
+  y += r.zp;
+  if (full) {
+#if PEX_DSP_ACLE
+    return __ssat(y, 8);
+#else
+    return y < -128 ? -128 : y > 127 ? 127 : y;
+#endif
+  }
+  y = y < r.lo ? r.lo : y;
+  return y > r.hi ? r.hi : y;
 }
 
 static inline int8_t rqOut(int32_t acc, int32_t m, const RqShift *e,
                            OutRange r) {
-  int32_t y = rqApply(acc, m, e) + r.zp;
-  y = y < r.lo ? r.lo : y;
-  y = y > r.hi ? r.hi : y;
-  return (int8_t)y;
+  return (int8_t)outClamp(rqApply(acc, m, e), r, 0);
+}
+
+/* out[q * outStride + c] = output(acc[q * accStride + c] + bias[c]) for
+ * `pixels` pixels and `channels` channels, channel by channel so that the
+ * channel's parameters stay in registers. */
+static inline __attribute__((always_inline)) void
+requantChannels(const int32_t *acc, int32_t pixels, int32_t channels,
+                int32_t accStride, const int32_t *bias,
+                const int32_t *multiplier, const int8_t *shift, OutRange r,
+                int8_t *out, int32_t outStride, const int full) {
+  for (int32_t c = 0; c < channels; ++c) {
+    const RqShift *e = &rqTable[shift[c]];
+    const int64_t round = e->round;
+    const int32_t signMul = e->signMul, m = multiplier[c];
+    const uint32_t pre = e->pre, post = e->post;
+    const uint32_t b = bias ? (uint32_t)bias[c] : 0;
+    const int32_t *a = acc + c;
+    int8_t *y = out + c;
+    for (int32_t q = pixels; q > 0; --q) {
+      const int32_t x = (int32_t)(((uint32_t)*a + b) << pre);
+      const int64_t v =
+          round + (int64_t)x * m + (int64_t)(int32_t)((uint32_t)x >> 31) * signMul;
+      *y = (int8_t)outClamp((int32_t)(v >> 32) >> post, r, full);
+      a += accStride;
+      y += outStride;
+    }
+  }
+}
+
+static void requantBlock(const int32_t *acc, int32_t pixels, int32_t channels,
+                         int32_t accStride, const int32_t *bias,
+                         const int32_t *multiplier, const int8_t *shift,
+                         OutRange r, int8_t *out, int32_t outStride) {
+  if (r.full)
+    requantChannels(acc, pixels, channels, accStride, bias, multiplier, shift,
+                    r, out, outStride, 1);
+  else
+    requantChannels(acc, pixels, channels, accStride, bias, multiplier, shift,
+                    r, out, outStride, 0);
 }
 
 static inline uint32_t negZeroPoint2(int32_t zp) {
   return ((uint32_t)-zp & 0xFFFFu) | ((uint32_t)-zp << 16);
 }
 
-/* ---- im2col columns ----------------------------------------------------
+/* ---- im2col pair buffers -------------------------------------------------
  *
- * A column holds the K = taps * cin input values of one output pixel as
- * int16 (x - input_zp; padding is 0). Groups of four consecutive values
- * x0 x1 x2 x3 are stored as x0 x2 x1 x3, which is what SXTB16 and
- * SXTB16 ROR #8 make of four weights: the dot product then needs no
- * reordering on either side. The values after the last whole group are in
- * natural order. */
+ * The convolution works on two output pixels at a time. Their input windows
+ * (K = taps * cin values each) are written as int16 (x - input_zp; padding
+ * is 0) into one "pair buffer" of 4-word groups: group g holds, for pixel 0
+ * then pixel 1, values 4g..4g+3 in the order x0 x2 | x1 x3, which is what
+ * SXTB16 and SXTB16 ROR #8 make of four weights, so neither side needs
+ * reordering and LDRD loads each half. The K % 4 values after the last
+ * group follow in natural order, pixel 0's then pixel 1's.
+ *
+ * When the weights are not contiguous across taps (a consumer slice of a
+ * KxK convolution: rows of Cw > cin values), the buffer is one such segment
+ * of length cin per tap, and the dot product runs tap by tap. */
 
-static void columnFromS8(int16_t *dst, const int8_t *src, int32_t n,
-                         int32_t zp) {
-  const uint32_t nzp2 = negZeroPoint2(zp);
-  for (int32_t g = n >> 2; g > 0; --g) {
-    uint32_t w = pex_load32(src);
-    src += 4;
-    pex_store32(dst, pex_sxtab16(nzp2, w));
-    pex_store32(dst + 2, pex_sxtab16_ror8(nzp2, w));
-    dst += 4;
-  }
-  for (int32_t r = n & 3; r > 0; --r)
-    *dst++ = (int16_t)(*src++ - zp);
+static inline int32_t pairIndex(int32_t i, int32_t len, int32_t pix) {
+  const int32_t full = len & ~3;
+  if (i < full)
+    return 8 * (i >> 2) + 4 * pix + (((i & 1) << 1) | ((i & 2) >> 1));
+  return 2 * full + pix * (len & 3) + (i - full);
 }
 
-static inline int32_t groupedIndex(int32_t i, int32_t grouped) {
-  if (i >= grouped)
-    return i;
-  return (i & ~3) | ((i & 1) << 1) | ((i & 2) >> 1);
+/* Writes n values (src - zp, or zeros when src is NULL) of pixel pix at
+ * positions i0.. of a segment of length len. */
+static void putRun(int16_t *seg, int32_t len, int32_t pix, int32_t i0,
+                   const int8_t *src, int32_t n, int32_t zp) {
+  const int32_t full = len & ~3, end = i0 + n;
+  int32_t i = i0;
+  while (i < end) {
+    if ((i & 3) == 0 && i + 4 <= full && i + 4 <= end) {
+      const int32_t stop = end < full ? end : full;
+      int16_t *dst = seg + 8 * (i >> 2) + 4 * pix;
+      int32_t groups = (stop - i) >> 2;
+      i += 4 * groups;
+      if (src) {
+        const uint32_t nzp2 = negZeroPoint2(zp);
+        for (; groups > 0; --groups) {
+          const uint32_t v = pex_load32(src);
+          src += 4;
+          pex_store32(dst, pex_sxtab16(nzp2, v));
+          pex_store32(dst + 2, pex_sxtab16_ror8(nzp2, v));
+          dst += 8;
+        }
+      } else {
+        for (; groups > 0; --groups) {
+          pex_store32(dst, 0);
+          pex_store32(dst + 2, 0);
+          dst += 8;
+        }
+      }
+      continue;
+    }
+    seg[pairIndex(i, len, pix)] = (int16_t)(src ? *src++ - zp : 0);
+    ++i;
+  }
 }
 
 typedef struct {
@@ -112,114 +198,178 @@ typedef struct {
   const int8_t *input; /* channel 0 of the channels read */
   int32_t cin;         /* channels read per tap */
   int32_t taps;
-  int32_t segmented;   /* weights are not contiguous across taps */
-  int32_t colLen;      /* taps * cin */
+  int32_t segmented;   /* one segment per tap (weights not contiguous across taps) */
+  int32_t segLen;      /* cin if segmented, else taps * cin */
+  int8_t *stage;       /* int8 window staging when cin % 4 != 0 (else NULL) */
 } Im2col;
 
-/* Fills the column of output pixel (oy, ox). In segmented mode each tap is
- * its own group sequence (the dot product runs per tap); otherwise groups
- * run across taps. */
-static void im2col(const Im2col *c, int16_t *col, int32_t oy, int32_t ox) {
+/* Fills pixel pix of the pair buffer with the window of output pixel
+ * (oy, ox). */
+static void im2col(const Im2col *c, int16_t *buf, int32_t pix, int32_t oy,
+                   int32_t ox) {
   const pex_conv_params *p = c->p;
   const int32_t cin = c->cin, zp = p->input_zp;
-  const int32_t scalar = !c->segmented && (cin & 3) && c->taps > 1;
-  const int32_t grouped = c->colLen & ~3;
+  if (c->taps == 1) {
+    const int32_t iy = oy * p->stride_h - p->pad_top;
+    const int32_t ix = ox * p->stride_w - p->pad_left;
+    const int8_t *src =
+        iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w
+            ? c->input + (iy * p->in_w + ix) * p->in_pixel_stride
+            : 0;
+    putRun(buf, cin, pix, 0, src, cin, zp);
+    return;
+  }
+  int8_t *stage = c->stage;
   int32_t t = 0;
   for (int32_t ky = 0; ky < p->kernel_h; ++ky) {
     const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
     const int32_t rowOk = iy >= 0 && iy < p->in_h;
     for (int32_t kx = 0; kx < p->kernel_w; ++kx, ++t) {
       const int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-      const int32_t inside = rowOk && ix >= 0 && ix < p->in_w;
-      const int8_t *src =
-          inside ? c->input + (iy * p->in_w + ix) * p->in_pixel_stride : 0;
-      if (!scalar) {
-        int16_t *dst = col + t * cin;
-        if (inside)
-          columnFromS8(dst, src, cin, zp);
+      const int8_t *src = rowOk && ix >= 0 && ix < p->in_w
+                              ? c->input + (iy * p->in_w + ix) * p->in_pixel_stride
+                              : 0;
+      if (stage) {
+        /* Gather the raw window (padding = zp), convert it at the end. */
+        int8_t *dst = stage + t * cin;
+        if (src)
+          for (int32_t j = 0; j < cin; ++j)
+            dst[j] = src[j];
         else
           for (int32_t j = 0; j < cin; ++j)
-            dst[j] = 0;
-        continue;
+            dst[j] = (int8_t)zp;
+      } else if (c->segmented) {
+        putRun(buf + t * 2 * cin, cin, pix, 0, src, cin, zp);
+      } else {
+        putRun(buf, c->segLen, pix, t * cin, src, cin, zp);
       }
-      const int32_t base = t * cin;
-      for (int32_t j = 0; j < cin; ++j)
-        col[groupedIndex(base + j, grouped)] =
-            (int16_t)(inside ? src[j] - zp : 0);
     }
   }
+  if (stage)
+    putRun(buf, c->segLen, pix, 0, stage, c->segLen, zp);
 }
 
-/* ---- Dot-product micro-kernels ----------------------------------------
+/* ---- The 2x2 micro-kernel ------------------------------------------------
  *
- * x: int16 columns (grouped), w: int8 weight rows. Per group of four
- * values: one word of weights, SXTB16 and SXTB16 ROR #8, and SMLAD against
- * the two words of the column. The 2x2 kernel (two pixels, two output
- * channels) loads 6 words and expands 2 for 16 multiply-accumulates. */
+ * Two pixels (one pair buffer) times two weight rows (w0 and w0 + wRow),
+ * `groups` groups of four values: per group LDRD x2 for the pixels, LDR x2
+ * for the weights, SXTB16 x4 and SMLAD x8: 16 multiply-accumulates in 18
+ * instructions with the loop. */
 
 typedef struct {
-  int32_t s00, s01, s10, s11; /* [pixel][channel] */
+  int32_t s00, s01, s10, s11; /* [pixel][row] */
 } Acc2x2;
 
-static inline void mac2x2(const int16_t *x0, const int16_t *x1,
-                          const int8_t *w0, const int8_t *w1, int32_t n,
-                          Acc2x2 *a) {
+static inline void mac2x2(const int16_t *x, const int8_t *w0, int32_t wRow,
+                          int32_t groups, Acc2x2 *a) {
+  if (groups <= 0)
+    return;
+#if PEX_DSP_ACLE
+  const int16_t *end = x + 8 * groups;
+  uint32_t w, wa, xa, xb, ya, yb;
+  __asm volatile("1:\n\t"
+                 "ldr     %[w], [%[wp], %[row]]\n\t"
+                 "ldrd    %[xa], %[xb], [%[xp]], #8\n\t"
+                 "sxtb16  %[wa], %[w]\n\t"
+                 "sxtb16  %[w], %[w], ror #8\n\t"
+                 "smlad   %[s01], %[xa], %[wa], %[s01]\n\t"
+                 "smlad   %[s01], %[xb], %[w], %[s01]\n\t"
+                 "ldrd    %[ya], %[yb], [%[xp]], #8\n\t"
+                 "smlad   %[s11], %[ya], %[wa], %[s11]\n\t"
+                 "smlad   %[s11], %[yb], %[w], %[s11]\n\t"
+                 "ldr     %[w], [%[wp]], #4\n\t"
+                 "sxtb16  %[wa], %[w]\n\t"
+                 "sxtb16  %[w], %[w], ror #8\n\t"
+                 "smlad   %[s00], %[xa], %[wa], %[s00]\n\t"
+                 "smlad   %[s00], %[xb], %[w], %[s00]\n\t"
+                 "smlad   %[s10], %[ya], %[wa], %[s10]\n\t"
+                 "smlad   %[s10], %[yb], %[w], %[s10]\n\t"
+                 "cmp     %[xp], %[end]\n\t"
+                 "bne     1b\n\t"
+                 : [s00] "+r"(a->s00), [s01] "+r"(a->s01),
+                   [s10] "+r"(a->s10), [s11] "+r"(a->s11), [xp] "+r"(x),
+                   [wp] "+r"(w0), [w] "=&r"(w), [wa] "=&r"(wa),
+                   [xa] "=&r"(xa), [xb] "=&r"(xb), [ya] "=&r"(ya),
+                   [yb] "=&r"(yb)
+                 : [row] "r"(wRow), [end] "r"(end)
+                 : "cc", "memory");
+#else
   int32_t s00 = a->s00, s01 = a->s01, s10 = a->s10, s11 = a->s11;
-  for (int32_t g = n >> 2; g > 0; --g) {
-    const uint32_t x0a = pex_load32(x0), x0b = pex_load32(x0 + 2);
-    const uint32_t x1a = pex_load32(x1), x1b = pex_load32(x1 + 2);
-    x0 += 4;
-    x1 += 4;
-    uint32_t w = pex_load32(w0);
-    w0 += 4;
+  for (; groups > 0; --groups) {
+    const uint32_t xa = pex_load32(x), xb = pex_load32(x + 2);
+    const uint32_t ya = pex_load32(x + 4), yb = pex_load32(x + 6);
+    x += 8;
+    uint32_t w = pex_load32(w0 + wRow);
     uint32_t wa = pex_sxtb16(w), wb = pex_sxtb16_ror8(w);
-    s00 = pex_smlad(x0a, wa, s00);
-    s00 = pex_smlad(x0b, wb, s00);
-    s10 = pex_smlad(x1a, wa, s10);
-    s10 = pex_smlad(x1b, wb, s10);
-    w = pex_load32(w1);
-    w1 += 4;
+    s01 = pex_smlad(xb, wb, pex_smlad(xa, wa, s01));
+    s11 = pex_smlad(yb, wb, pex_smlad(ya, wa, s11));
+    w = pex_load32(w0);
+    w0 += 4;
     wa = pex_sxtb16(w);
     wb = pex_sxtb16_ror8(w);
-    s01 = pex_smlad(x0a, wa, s01);
-    s01 = pex_smlad(x0b, wb, s01);
-    s11 = pex_smlad(x1a, wa, s11);
-    s11 = pex_smlad(x1b, wb, s11);
-  }
-  for (int32_t r = n & 3; r > 0; --r) {
-    const int32_t v0 = *x0++, v1 = *x1++, c0 = *w0++, c1 = *w1++;
-    s00 = (int32_t)((uint32_t)s00 + (uint32_t)(v0 * c0));
-    s01 = (int32_t)((uint32_t)s01 + (uint32_t)(v0 * c1));
-    s10 = (int32_t)((uint32_t)s10 + (uint32_t)(v1 * c0));
-    s11 = (int32_t)((uint32_t)s11 + (uint32_t)(v1 * c1));
+    s00 = pex_smlad(xb, wb, pex_smlad(xa, wa, s00));
+    s10 = pex_smlad(yb, wb, pex_smlad(ya, wa, s10));
   }
   a->s00 = s00;
   a->s01 = s01;
   a->s10 = s10;
   a->s11 = s11;
+#endif
 }
 
-/* One column against one weight row. */
-static inline int32_t mac1x1(const int16_t *x, const int8_t *w, int32_t n,
-                             int32_t s) {
-  for (int32_t g = n >> 2; g > 0; --g) {
-    const uint32_t xa = pex_load32(x), xb = pex_load32(x + 2);
-    x += 4;
-    const uint32_t v = pex_load32(w);
-    w += 4;
-    s = pex_smlad(xa, pex_sxtb16(v), s);
-    s = pex_smlad(xb, pex_sxtb16_ror8(v), s);
+/* Adds the dot products of `groups` groups of the pair buffer x with n
+ * weight rows (w, w + wRow, ...) to row0[o] (pixel 0) and row1[o] (pixel
+ * 1). An odd last row is paired with itself. */
+static void macRows(const int16_t *x, int32_t groups, const int8_t *w,
+                    int32_t wRow, int32_t n, int32_t *row0, int32_t *row1) {
+  if (groups <= 0)
+    return;
+  int32_t o = 0;
+  for (; o + 2 <= n; o += 2) {
+    Acc2x2 a = {row0[o], row0[o + 1], row1[o], row1[o + 1]};
+    mac2x2(x, w, wRow, groups, &a);
+    row0[o] = a.s00;
+    row0[o + 1] = a.s01;
+    row1[o] = a.s10;
+    row1[o + 1] = a.s11;
+    w += 2 * wRow;
   }
-  for (int32_t r = n & 3; r > 0; --r)
-    s = (int32_t)((uint32_t)s + (uint32_t)(*x++ * *w++));
-  return s;
+  if (o < n) {
+    Acc2x2 a = {row0[o], 0, row1[o], 0};
+    mac2x2(x, w, 0, groups, &a);
+    row0[o] = a.s00;
+    row1[o] = a.s10;
+  }
+}
+
+/* The same for the len % 4 values after the groups of a segment of length
+ * len (natural order, pixel 0's then pixel 1's). */
+static void macTails(const int16_t *seg, int32_t len, const int8_t *w,
+                     int32_t wRow, int32_t n, int32_t *row0, int32_t *row1) {
+  const int32_t full = len & ~3, tail = len & 3;
+  const int16_t *x = seg + 2 * full, *y = x + tail;
+  w += full;
+  for (int32_t o = 0; o < n; ++o, w += wRow) {
+    uint32_t s0 = (uint32_t)row0[o], s1 = (uint32_t)row1[o];
+    for (int32_t i = 0; i < tail; ++i) {
+      s0 += (uint32_t)(x[i] * w[i]);
+      s1 += (uint32_t)(y[i] * w[i]);
+    }
+    row0[o] = (int32_t)s0;
+    row1[o] = (int32_t)s1;
+  }
 }
 
 /* ---- Convolution driver ------------------------------------------------
  *
- * Output pixels in pairs: build both columns, then every output channel
- * pair with mac2x2 and the epilogue (requantise and store, or add into the
- * int32 accumulator). */
+ * Output pixels in pairs (the last one of an odd count is paired with
+ * itself). For each pair and each block of up to CONV_BLOCK output
+ * channels: the sums start from the bias (or, for the consumer, from the
+ * accumulator), every segment of the window adds its dot products through
+ * the 2x2 micro-kernel, and the output stage requantises the block channel
+ * by channel (the consumer writes the sums back instead). */
+
+#define CONV_BLOCK 32 /* output channels per block (2 x 128 bytes of stack) */
 
 typedef struct {
   const pex_conv_params *p;
@@ -233,138 +383,93 @@ typedef struct {
   int32_t *acc;          /* accumulating mode */
 } ConvJob;
 
-static inline int32_t dotSegments(const ConvJob *j, const int16_t *x,
-                                  const int8_t *w, int32_t s) {
-  if (!j->col.segmented)
-    return mac1x1(x, w, j->col.colLen, s);
-  const int32_t cin = j->col.cin, wts = j->p->weight_in_stride;
-  for (int32_t t = 0; t < j->col.taps; ++t)
-    s = mac1x1(x + t * cin, w + t * wts, cin, s);
-  return s;
-}
-
-static inline void dot2x2Segments(const ConvJob *j, const int16_t *x0,
-                                  const int16_t *x1, const int8_t *w0,
-                                  const int8_t *w1, Acc2x2 *a) {
-  if (!j->col.segmented) {
-    mac2x2(x0, x1, w0, w1, j->col.colLen, a);
-    return;
-  }
-  const int32_t cin = j->col.cin, wts = j->p->weight_in_stride;
-  for (int32_t t = 0; t < j->col.taps; ++t)
-    mac2x2(x0 + t * cin, x1 + t * cin, w0 + t * wts, w1 + t * wts, cin, a);
-}
-
-static void convRun(const ConvJob *j, int16_t *scratch) {
+static void convRun(const ConvJob *j, void *scratch) {
   const pex_conv_params *p = j->p;
   const int32_t pixels = p->out_h * p->out_w, ops = p->out_pixel_stride;
   const int32_t nout = j->nout, wRow = j->wRow;
-  const int32_t colStride = (j->col.colLen + 1) & ~1;
-  int16_t *c0 = scratch, *c1 = scratch + colStride;
+  const Im2col *col = &j->col;
+  const int32_t nseg = col->segmented ? col->taps : 1, len = col->segLen;
+  const int32_t segStride = 2 * len, wSeg = col->segmented ? p->weight_in_stride : 0;
+  int16_t *buf = (int16_t *)scratch;
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
-  const int32_t accumulate = j->acc != 0;
+  int32_t sums[2 * CONV_BLOCK];
   int32_t oy = 0, ox = 0;
   for (int32_t q = 0; q < pixels; q += 2) {
-    im2col(&j->col, c0, oy, ox);
+    const int32_t two = q + 1 < pixels;
+    im2col(col, buf, 0, oy, ox);
+    if (two && ++ox == p->out_w) {
+      ox = 0;
+      ++oy;
+    }
+    /* The last pixel of an odd count is paired with itself. */
+    im2col(col, buf, 1, oy, ox);
     if (++ox == p->out_w) {
       ox = 0;
       ++oy;
     }
-    if (q + 1 == pixels) {
-      /* Last pixel alone. */
-      for (int32_t o = 0; o < nout; ++o) {
-        const int8_t *w = j->weights + o * wRow;
-        if (accumulate) {
-          int32_t *a = &j->acc[q * ops + o];
-          *a = dotSegments(j, c0, w, *a);
-        } else {
-          int32_t s = dotSegments(j, c0, w, j->bias ? j->bias[o] : 0);
-          j->output[q * ops + o] =
-              rqOut(s, j->multiplier[o], &rqTable[j->shift[o]], range);
-        }
-      }
-      break;
-    }
-    im2col(&j->col, c1, oy, ox);
-    if (++ox == p->out_w) {
-      ox = 0;
-      ++oy;
-    }
-    int32_t o = 0;
-    for (; o + 2 <= nout; o += 2) {
-      const int8_t *w0 = j->weights + o * wRow;
-      Acc2x2 a;
-      if (accumulate) {
-        int32_t *r0 = &j->acc[q * ops + o], *r1 = r0 + ops;
-        a.s00 = r0[0];
-        a.s01 = r0[1];
-        a.s10 = r1[0];
-        a.s11 = r1[1];
-        dot2x2Segments(j, c0, c1, w0, w0 + wRow, &a);
-        r0[0] = a.s00;
-        r0[1] = a.s01;
-        r1[0] = a.s10;
-        r1[1] = a.s11;
+    for (int32_t base = 0; base < nout; base += CONV_BLOCK) {
+      const int32_t n = nout - base < CONV_BLOCK ? nout - base : CONV_BLOCK;
+      int32_t *row0 = sums, *row1 = sums + CONV_BLOCK;
+      if (j->acc) {
+        row0 = j->acc + q * ops + base;
+        if (two)
+          row1 = row0 + ops;
+      } else if (j->bias) {
+        for (int32_t o = 0; o < n; ++o)
+          row0[o] = row1[o] = j->bias[base + o];
       } else {
-        const int32_t b0 = j->bias ? j->bias[o] : 0;
-        const int32_t b1 = j->bias ? j->bias[o + 1] : 0;
-        a.s00 = b0;
-        a.s10 = b0;
-        a.s01 = b1;
-        a.s11 = b1;
-        dot2x2Segments(j, c0, c1, w0, w0 + wRow, &a);
-        int8_t *y0 = &j->output[q * ops + o], *y1 = y0 + ops;
-        const RqShift *e0 = &rqTable[j->shift[o]];
-        const int32_t m0 = j->multiplier[o];
-        y0[0] = rqOut(a.s00, m0, e0, range);
-        y1[0] = rqOut(a.s10, m0, e0, range);
-        const RqShift *e1 = &rqTable[j->shift[o + 1]];
-        const int32_t m1 = j->multiplier[o + 1];
-        y0[1] = rqOut(a.s01, m1, e1, range);
-        y1[1] = rqOut(a.s11, m1, e1, range);
+        for (int32_t o = 0; o < n; ++o)
+          row0[o] = row1[o] = 0;
       }
-    }
-    if (o < nout) {
-      /* Odd channel count: the last channel for both pixels. */
-      const int8_t *w = j->weights + o * wRow;
-      if (accumulate) {
-        int32_t *r0 = &j->acc[q * ops + o];
-        r0[0] = dotSegments(j, c0, w, r0[0]);
-        r0[ops] = dotSegments(j, c1, w, r0[ops]);
-      } else {
-        const int32_t b = j->bias ? j->bias[o] : 0;
-        const RqShift *e = &rqTable[j->shift[o]];
-        const int32_t m = j->multiplier[o];
-        j->output[q * ops + o] = rqOut(dotSegments(j, c0, w, b), m, e, range);
-        j->output[(q + 1) * ops + o] =
-            rqOut(dotSegments(j, c1, w, b), m, e, range);
+      const int8_t *w = j->weights + base * wRow;
+      for (int32_t sg = 0; sg < nseg; ++sg) {
+        macRows(buf + sg * segStride, len >> 2, w + sg * wSeg, wRow, n, row0,
+                row1);
+        if (len & 3)
+          macTails(buf + sg * segStride, len, w + sg * wSeg, wRow, n, row0,
+                   row1);
       }
+      if (!j->acc)
+        requantBlock(sums, two ? 2 : 1, n, CONV_BLOCK, 0, j->multiplier + base,
+                     j->shift + base, range, j->output + q * ops + base, ops);
     }
   }
 }
 
-static int32_t columnBytes(const pex_conv_params *p, int32_t cin) {
+/* Scratch layout: the pair buffer (4 bytes per window value, 4-byte
+ * aligned), then the int8 staging of one window when it is used. */
+static int32_t isSegmented(const pex_conv_params *p, int32_t cin) {
+  return p->kernel_h * p->kernel_w > 1 && p->weight_in_stride != cin;
+}
+
+static int32_t usesStage(const pex_conv_params *p, int32_t cin) {
+  return !isSegmented(p, cin) && p->kernel_h * p->kernel_w > 1 && (cin & 3);
+}
+
+static int32_t convScratch(const pex_conv_params *p, int32_t cin) {
   const int32_t colLen = p->kernel_h * p->kernel_w * cin;
-  return 2 * 2 * ((colLen + 1) & ~1);
+  return 4 * colLen + (usesStage(p, cin) ? (colLen + 3) & ~3 : 0);
 }
 
 int32_t pex_conv2d_s8_scratch_bytes(const pex_conv_params *p) {
-  return columnBytes(p, p->in_c);
+  return convScratch(p, p->in_c);
 }
 
 int32_t pex_conv2d_s8_consume_scratch_bytes(const pex_conv_params *p,
                                             int32_t k) {
-  return columnBytes(p, k);
+  return convScratch(p, k);
 }
 
 static void initIm2col(Im2col *c, const pex_conv_params *p,
-                       const int8_t *input, int32_t cin) {
+                       const int8_t *input, int32_t cin, void *scratch) {
   c->p = p;
   c->input = input;
   c->cin = cin;
   c->taps = p->kernel_h * p->kernel_w;
-  c->segmented = c->taps > 1 && p->weight_in_stride != cin;
-  c->colLen = c->taps * cin;
+  c->segmented = isSegmented(p, cin);
+  c->segLen = c->segmented ? cin : c->taps * cin;
+  c->stage =
+      usesStage(p, cin) ? (int8_t *)scratch + 4 * c->taps * cin : 0;
 }
 
 void pex_conv2d_s8_produce(const pex_conv_params *p, int32_t c0, int32_t k,
@@ -374,7 +479,7 @@ void pex_conv2d_s8_produce(const pex_conv_params *p, int32_t c0, int32_t k,
                            void *scratch) {
   ConvJob j;
   j.p = p;
-  initIm2col(&j.col, p, input, p->in_c);
+  initIm2col(&j.col, p, input, p->in_c, scratch);
   j.wRow = p->kernel_h * p->kernel_w * p->weight_in_stride;
   j.weights = weights + c0 * j.wRow;
   j.nout = k;
@@ -383,7 +488,7 @@ void pex_conv2d_s8_produce(const pex_conv_params *p, int32_t c0, int32_t k,
   j.shift = shift + c0;
   j.output = output;
   j.acc = 0;
-  convRun(&j, (int16_t *)scratch);
+  convRun(&j, scratch);
 }
 
 void pex_conv2d_s8(const pex_conv_params *p, const int8_t *input,
@@ -399,7 +504,7 @@ void pex_conv2d_s8_consume(const pex_conv_params *p, int32_t c0, int32_t k,
                            int32_t *acc, void *scratch) {
   ConvJob j;
   j.p = p;
-  initIm2col(&j.col, p, input, k);
+  initIm2col(&j.col, p, input, k, scratch);
   j.wRow = p->kernel_h * p->kernel_w * p->weight_in_stride;
   j.weights = weights + c0;
   j.nout = p->out_c;
@@ -408,7 +513,7 @@ void pex_conv2d_s8_consume(const pex_conv_params *p, int32_t c0, int32_t k,
   j.shift = 0;
   j.output = 0;
   j.acc = acc;
-  convRun(&j, (int16_t *)scratch);
+  convRun(&j, scratch);
 }
 
 /* ---- Finish ------------------------------------------------------------ */
@@ -419,27 +524,68 @@ void pex_requantize_s32_s8(const int32_t *acc, int32_t pixels,
                            const int8_t *shift, int32_t output_zp,
                            int32_t act_min, int32_t act_max, int8_t *output,
                            int32_t out_pixel_stride) {
-  const OutRange range = outRange(output_zp, act_min, act_max);
-  for (int32_t c = 0; c < channels; ++c) {
-    const RqShift *e = &rqTable[shift[c]];
-    const int32_t m = multiplier[c];
-    const uint32_t b = bias ? (uint32_t)bias[c] : 0;
-    const int32_t *a = acc + c;
-    int8_t *y = output + c;
-    for (int32_t q = 0; q < pixels; ++q) {
-      *y = rqOut((int32_t)((uint32_t)*a + b), m, e, range);
-      a += acc_pixel_stride;
-      y += out_pixel_stride;
-    }
-  }
+  requantBlock(acc, pixels, channels, acc_pixel_stride, bias, multiplier,
+               shift, outRange(output_zp, act_min, act_max), output,
+               out_pixel_stride);
 }
 
 /* ---- Depthwise convolution ----------------------------------------------
  *
- * Four channels at a time: one word of input and one of weights per tap,
- * SXTAB16 (subtracting the zero point) and SXTB16 into int16 lanes, and
- * SMLABB / SMLATT per channel. Taps outside the input are skipped (padding
- * contributes (zp - zp) * w = 0). */
+ * Four channels at a time, channel group by channel group: the group's
+ * weights are expanded once into int16 lanes on the stack (SXTB16), then for
+ * every output pixel each tap costs one word of input, SXTAB16 x2
+ * (subtracting the zero point), LDRD of the weights and SMLABB/SMLATT x4.
+ * Taps outside the input are skipped: padding contributes (zp - zp) * w = 0.
+ * Sums go to a row block on the stack and through the output stage channel
+ * by channel. The channels after the last group of four, and kernels of
+ * more than DW_MAX_TAPS taps, take a plain loop. */
+
+#define DW_MAX_TAPS 25
+#define DW_BLOCK 32 /* output pixels per block of sums (512 bytes of stack) */
+
+static inline int32_t firstTap(int32_t origin, int32_t dilation) {
+  /* Smallest k >= 0 with origin + k * dilation >= 0. */
+  return origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+}
+
+static inline int32_t endTap(int32_t origin, int32_t dilation, int32_t kernel,
+                             int32_t size) {
+  /* One past the largest k < kernel with origin + k * dilation < size. */
+  if (origin >= size)
+    return 0;
+  const int32_t k = (size - 1 - origin) / dilation + 1;
+  return k < kernel ? k : kernel;
+}
+
+static void depthwiseGeneric(const pex_conv_params *p, int32_t c0, int32_t c1,
+                             const int8_t *input, const int8_t *weights,
+                             const int32_t *bias, const int32_t *multiplier,
+                             const int8_t *shift, int8_t *output) {
+  const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
+  for (int32_t oy = 0; oy < p->out_h; ++oy) {
+    const int32_t iy0 = oy * p->stride_h - p->pad_top;
+    const int32_t kyLo = firstTap(iy0, p->dilation_h);
+    const int32_t kyHi = endTap(iy0, p->dilation_h, p->kernel_h, p->in_h);
+    for (int32_t ox = 0; ox < p->out_w; ++ox) {
+      const int32_t ix0 = ox * p->stride_w - p->pad_left;
+      const int32_t kxLo = firstTap(ix0, p->dilation_w);
+      const int32_t kxHi = endTap(ix0, p->dilation_w, p->kernel_w, p->in_w);
+      for (int32_t c = c0; c < c1; ++c) {
+        uint32_t s = bias ? (uint32_t)bias[c] : 0;
+        for (int32_t ky = kyLo; ky < kyHi; ++ky)
+          for (int32_t kx = kxLo; kx < kxHi; ++kx) {
+            const int32_t iy = iy0 + ky * p->dilation_h;
+            const int32_t ix = ix0 + kx * p->dilation_w;
+            s += (uint32_t)((input[(iy * p->in_w + ix) * p->in_pixel_stride + c] -
+                             p->input_zp) *
+                            weights[(ky * p->kernel_w + kx) * p->weight_in_stride + c]);
+          }
+        output[(oy * p->out_w + ox) * p->out_pixel_stride + c] =
+            rqOut((int32_t)s, multiplier[c], &rqTable[shift[c]], range);
+      }
+    }
+  }
+}
 
 void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
                              const int8_t *weights, const int32_t *bias,
@@ -447,148 +593,199 @@ void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
                              int8_t *output) {
   const int32_t channels = p->in_c, ips = p->in_pixel_stride;
   const int32_t ops = p->out_pixel_stride, wts = p->weight_in_stride;
-  const int32_t zp = p->input_zp;
-  const uint32_t nzp2 = negZeroPoint2(zp);
+  const int32_t kh = p->kernel_h, kw = p->kernel_w, taps = kh * kw;
+  const uint32_t nzp2 = negZeroPoint2(p->input_zp);
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
-  const int32_t xStep = p->dilation_w * ips, yStep = p->dilation_h * p->in_w * ips;
-  for (int32_t oy = 0; oy < p->out_h; ++oy) {
-    const int32_t iy0 = oy * p->stride_h - p->pad_top;
-    int32_t kyLo = 0, kyHi = p->kernel_h;
-    while (kyLo < kyHi && iy0 + kyLo * p->dilation_h < 0)
-      ++kyLo;
-    while (kyHi > kyLo && iy0 + (kyHi - 1) * p->dilation_h >= p->in_h)
-      --kyHi;
-    for (int32_t ox = 0; ox < p->out_w; ++ox) {
-      const int32_t ix0 = ox * p->stride_w - p->pad_left;
-      int32_t kxLo = 0, kxHi = p->kernel_w;
-      while (kxLo < kxHi && ix0 + kxLo * p->dilation_w < 0)
-        ++kxLo;
-      while (kxHi > kxLo && ix0 + (kxHi - 1) * p->dilation_w >= p->in_w)
-        --kxHi;
-      int8_t *y = output + (oy * p->out_w + ox) * ops;
-      if (kyLo == kyHi || kxLo == kxHi) {
-        /* The window lies in the padding: bias only. */
-        for (int32_t c = 0; c < channels; ++c)
-          y[c] = rqOut(bias ? bias[c] : 0, multiplier[c], &rqTable[shift[c]],
-                       range);
-        continue;
+  const int32_t xStep = p->dilation_w * ips;
+  const int32_t yStep = p->dilation_h * p->in_w * ips;
+  int32_t c = 0;
+  if (taps <= DW_MAX_TAPS) {
+    uint32_t wexp[2 * DW_MAX_TAPS];
+    int32_t sums[4 * DW_BLOCK];
+    for (; c + 4 <= channels; c += 4) {
+      for (int32_t t = 0; t < taps; ++t) {
+        const uint32_t v = pex_load32(weights + t * wts + c);
+        wexp[2 * t] = pex_sxtb16(v);
+        wexp[2 * t + 1] = pex_sxtb16_ror8(v);
       }
-      const int8_t *x0 =
-          input + ((iy0 + kyLo * p->dilation_h) * p->in_w + ix0 +
-                   kxLo * p->dilation_w) * ips;
-      const int8_t *w0 = weights + (kyLo * p->kernel_w + kxLo) * wts;
-      const int32_t nky = kyHi - kyLo, nkx = kxHi - kxLo;
-      int32_t c = 0;
-      for (; c + 4 <= channels; c += 4) {
-        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        if (bias) {
-          s0 = bias[c];
-          s1 = bias[c + 1];
-          s2 = bias[c + 2];
-          s3 = bias[c + 3];
-        }
-        const int8_t *xr = x0 + c, *wr = w0 + c;
-        for (int32_t ky = 0; ky < nky; ++ky) {
-          const int8_t *xp = xr, *wp = wr;
-          for (int32_t kx = 0; kx < nkx; ++kx) {
-            const uint32_t xv = pex_load32(xp), wv = pex_load32(wp);
-            const uint32_t xa = pex_sxtab16(nzp2, xv);
-            const uint32_t xb = pex_sxtab16_ror8(nzp2, xv);
-            const uint32_t wa = pex_sxtb16(wv), wb = pex_sxtb16_ror8(wv);
-            s0 = pex_smlabb(xa, wa, s0);
-            s2 = pex_smlatt(xa, wa, s2);
-            s1 = pex_smlabb(xb, wb, s1);
-            s3 = pex_smlatt(xb, wb, s3);
-            xp += xStep;
-            wp += wts;
+      int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      if (bias) {
+        b0 = bias[c];
+        b1 = bias[c + 1];
+        b2 = bias[c + 2];
+        b3 = bias[c + 3];
+      }
+      for (int32_t oy = 0; oy < p->out_h; ++oy) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_top;
+        const int32_t kyLo = firstTap(iy0, p->dilation_h);
+        const int32_t nky = endTap(iy0, p->dilation_h, kh, p->in_h) - kyLo;
+        for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += DW_BLOCK) {
+          const int32_t n =
+              p->out_w - ox0 < DW_BLOCK ? p->out_w - ox0 : DW_BLOCK;
+          int32_t *sum = sums;
+          for (int32_t ox = ox0; ox < ox0 + n; ++ox, sum += 4) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_left;
+            const int32_t kxLo = firstTap(ix0, p->dilation_w);
+            const int32_t nkx =
+                endTap(ix0, p->dilation_w, kw, p->in_w) - kxLo;
+            int32_t s0 = b0, s1 = b1, s2 = b2, s3 = b3;
+            if (nky > 0 && nkx > 0) {
+              const int8_t *xr = input +
+                                 ((iy0 + kyLo * p->dilation_h) * p->in_w + ix0 +
+                                  kxLo * p->dilation_w) * ips + c;
+              const uint32_t *wr = wexp + 2 * (kyLo * kw + kxLo);
+              for (int32_t ky = nky; ky > 0; --ky) {
+                const int8_t *xp = xr;
+                const uint32_t *wp = wr;
+                for (int32_t kx = nkx; kx > 0; --kx) {
+                  const uint32_t v = pex_load32(xp);
+                  const uint32_t xa = pex_sxtab16(nzp2, v);
+                  const uint32_t xb = pex_sxtab16_ror8(nzp2, v);
+                  s0 = pex_smlabb(xa, wp[0], s0);
+                  s2 = pex_smlatt(xa, wp[0], s2);
+                  s1 = pex_smlabb(xb, wp[1], s1);
+                  s3 = pex_smlatt(xb, wp[1], s3);
+                  xp += xStep;
+                  wp += 2;
+                }
+                xr += yStep;
+                wr += 2 * kw;
+              }
+            }
+            sum[0] = s0;
+            sum[1] = s1;
+            sum[2] = s2;
+            sum[3] = s3;
           }
-          xr += yStep;
-          wr += p->kernel_w * wts;
+          requantBlock(sums, n, 4, 4, 0, multiplier + c, shift + c, range,
+                       output + (oy * p->out_w + ox0) * ops + c, ops);
         }
-        y[c] = rqOut(s0, multiplier[c], &rqTable[shift[c]], range);
-        y[c + 1] = rqOut(s1, multiplier[c + 1], &rqTable[shift[c + 1]], range);
-        y[c + 2] = rqOut(s2, multiplier[c + 2], &rqTable[shift[c + 2]], range);
-        y[c + 3] = rqOut(s3, multiplier[c + 3], &rqTable[shift[c + 3]], range);
-      }
-      for (; c < channels; ++c) {
-        uint32_t s = bias ? (uint32_t)bias[c] : 0;
-        const int8_t *xr = x0 + c, *wr = w0 + c;
-        for (int32_t ky = 0; ky < nky; ++ky) {
-          for (int32_t kx = 0; kx < nkx; ++kx)
-            s += (uint32_t)((xr[kx * xStep] - zp) * wr[kx * wts]);
-          xr += yStep;
-          wr += p->kernel_w * wts;
-        }
-        y[c] = rqOut((int32_t)s, multiplier[c], &rqTable[shift[c]], range);
       }
     }
   }
+  if (c < channels)
+    depthwiseGeneric(p, c, channels, input, weights, bias, multiplier, shift,
+                     output);
 }
 
 /* ---- Fully connected ----------------------------------------------------
  *
- * One input row against four weight rows at a time; the input is expanded
- * in the loop with SXTAB16 (zero point subtracted), so no scratch. */
+ * One input row against four weight rows at a time, the input expanded in
+ * the loop with SXTAB16 (zero point subtracted), so no scratch: per group of
+ * four inputs LDR + SXTAB16 x2, then per row LDR + SXTB16 x2 + SMLAD x2:
+ * 16 multiply-accumulates in 25 instructions with the loop. */
+
+typedef struct {
+  int32_t s0, s1, s2, s3;
+} Acc1x4;
+
+static inline void mac1x4(const int8_t *x, const int8_t *w0, int32_t wRow,
+                          int32_t groups, uint32_t nzp2, Acc1x4 *a) {
+  if (groups <= 0)
+    return;
+#if PEX_DSP_ACLE
+  const int8_t *end = x + 4 * groups;
+  const int8_t *w2 = w0 + 2 * wRow;
+  uint32_t v, xa, w, wa;
+  __asm volatile("1:\n\t"
+                 "ldr     %[v], [%[xp]], #4\n\t"
+                 "sxtab16 %[xa], %[nzp], %[v]\n\t"
+                 "sxtab16 %[v], %[nzp], %[v], ror #8\n\t"
+                 "ldr     %[w], [%[w0], %[row]]\n\t"
+                 "sxtb16  %[wa], %[w]\n\t"
+                 "sxtb16  %[w], %[w], ror #8\n\t"
+                 "smlad   %[s1], %[xa], %[wa], %[s1]\n\t"
+                 "smlad   %[s1], %[v], %[w], %[s1]\n\t"
+                 "ldr     %[w], [%[w2], %[row]]\n\t"
+                 "sxtb16  %[wa], %[w]\n\t"
+                 "sxtb16  %[w], %[w], ror #8\n\t"
+                 "smlad   %[s3], %[xa], %[wa], %[s3]\n\t"
+                 "smlad   %[s3], %[v], %[w], %[s3]\n\t"
+                 "ldr     %[w], [%[w2]], #4\n\t"
+                 "sxtb16  %[wa], %[w]\n\t"
+                 "sxtb16  %[w], %[w], ror #8\n\t"
+                 "smlad   %[s2], %[xa], %[wa], %[s2]\n\t"
+                 "smlad   %[s2], %[v], %[w], %[s2]\n\t"
+                 "ldr     %[w], [%[w0]], #4\n\t"
+                 "sxtb16  %[wa], %[w]\n\t"
+                 "sxtb16  %[w], %[w], ror #8\n\t"
+                 "smlad   %[s0], %[xa], %[wa], %[s0]\n\t"
+                 "smlad   %[s0], %[v], %[w], %[s0]\n\t"
+                 "cmp     %[xp], %[end]\n\t"
+                 "bne     1b\n\t"
+                 : [s0] "+r"(a->s0), [s1] "+r"(a->s1), [s2] "+r"(a->s2),
+                   [s3] "+r"(a->s3), [xp] "+r"(x), [w0] "+r"(w0),
+                   [w2] "+r"(w2), [v] "=&r"(v), [xa] "=&r"(xa),
+                   [w] "=&r"(w), [wa] "=&r"(wa)
+                 : [row] "r"(wRow), [end] "r"(end), [nzp] "r"(nzp2)
+                 : "cc", "memory");
+#else
+  int32_t s0 = a->s0, s1 = a->s1, s2 = a->s2, s3 = a->s3;
+  for (; groups > 0; --groups) {
+    const uint32_t v = pex_load32(x);
+    x += 4;
+    const uint32_t xa = pex_sxtab16(nzp2, v), xb = pex_sxtab16_ror8(nzp2, v);
+    uint32_t w = pex_load32(w0);
+    s0 = pex_smlad(xb, pex_sxtb16_ror8(w), pex_smlad(xa, pex_sxtb16(w), s0));
+    w = pex_load32(w0 + wRow);
+    s1 = pex_smlad(xb, pex_sxtb16_ror8(w), pex_smlad(xa, pex_sxtb16(w), s1));
+    w = pex_load32(w0 + 2 * wRow);
+    s2 = pex_smlad(xb, pex_sxtb16_ror8(w), pex_smlad(xa, pex_sxtb16(w), s2));
+    w = pex_load32(w0 + 3 * wRow);
+    s3 = pex_smlad(xb, pex_sxtb16_ror8(w), pex_smlad(xa, pex_sxtb16(w), s3));
+    w0 += 4;
+  }
+  a->s0 = s0;
+  a->s1 = s1;
+  a->s2 = s2;
+  a->s3 = s3;
+#endif
+}
 
 void pex_fully_connected_s8(const pex_fc_params *p, const int8_t *input,
                             const int8_t *weights, const int32_t *bias,
                             const int32_t *multiplier, const int8_t *shift,
                             int8_t *output) {
   const int32_t n = p->in_features, wts = p->weight_in_stride;
-  const int32_t zp = p->input_zp;
+  const int32_t zp = p->input_zp, groups = n >> 2, tail = n & 3;
   const uint32_t nzp2 = negZeroPoint2(zp);
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
+  int32_t sums[4];
   for (int32_t b = 0; b < p->batch; ++b) {
-    const int8_t *xrow = input + b * p->in_row_stride;
+    const int8_t *x = input + b * p->in_row_stride;
     int8_t *y = output + b * p->out_row_stride;
-    int32_t o = 0;
-    for (; o + 4 <= p->out_features; o += 4) {
-      int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      if (bias) {
-        s0 = bias[o];
-        s1 = bias[o + 1];
-        s2 = bias[o + 2];
-        s3 = bias[o + 3];
-      }
-      const int8_t *x = xrow, *w = weights + o * wts;
-      for (int32_t g = n >> 2; g > 0; --g) {
-        const uint32_t xv = pex_load32(x);
-        x += 4;
-        const uint32_t xa = pex_sxtab16(nzp2, xv);
-        const uint32_t xb = pex_sxtab16_ror8(nzp2, xv);
-        uint32_t wv = pex_load32(w);
-        s0 = pex_smlad(xa, pex_sxtb16(wv), s0);
-        s0 = pex_smlad(xb, pex_sxtb16_ror8(wv), s0);
-        wv = pex_load32(w + wts);
-        s1 = pex_smlad(xa, pex_sxtb16(wv), s1);
-        s1 = pex_smlad(xb, pex_sxtb16_ror8(wv), s1);
-        wv = pex_load32(w + 2 * wts);
-        s2 = pex_smlad(xa, pex_sxtb16(wv), s2);
-        s2 = pex_smlad(xb, pex_sxtb16_ror8(wv), s2);
-        wv = pex_load32(w + 3 * wts);
-        s3 = pex_smlad(xa, pex_sxtb16(wv), s3);
-        s3 = pex_smlad(xb, pex_sxtb16_ror8(wv), s3);
-        w += 4;
-      }
-      for (int32_t r = n & 3; r > 0; --r) {
-        const int32_t v = *x++ - zp;
-        s0 = (int32_t)((uint32_t)s0 + (uint32_t)(v * w[0]));
-        s1 = (int32_t)((uint32_t)s1 + (uint32_t)(v * w[wts]));
-        s2 = (int32_t)((uint32_t)s2 + (uint32_t)(v * w[2 * wts]));
-        s3 = (int32_t)((uint32_t)s3 + (uint32_t)(v * w[3 * wts]));
-        ++w;
-      }
-      y[o] = rqOut(s0, multiplier[o], &rqTable[shift[o]], range);
-      y[o + 1] = rqOut(s1, multiplier[o + 1], &rqTable[shift[o + 1]], range);
-      y[o + 2] = rqOut(s2, multiplier[o + 2], &rqTable[shift[o + 2]], range);
-      y[o + 3] = rqOut(s3, multiplier[o + 3], &rqTable[shift[o + 3]], range);
-    }
-    for (; o < p->out_features; ++o) {
-      uint32_t s = bias ? (uint32_t)bias[o] : 0;
+    for (int32_t o = 0; o < p->out_features; o += 4) {
+      const int32_t rows = p->out_features - o < 4 ? p->out_features - o : 4;
       const int8_t *w = weights + o * wts;
-      for (int32_t i = 0; i < n; ++i)
-        s += (uint32_t)((xrow[i] - zp) * w[i]);
-      y[o] = rqOut((int32_t)s, multiplier[o], &rqTable[shift[o]], range);
+      if (rows == 4) {
+        Acc1x4 a = {0, 0, 0, 0};
+        mac1x4(x, w, wts, groups, nzp2, &a);
+        sums[0] = a.s0;
+        sums[1] = a.s1;
+        sums[2] = a.s2;
+        sums[3] = a.s3;
+      } else {
+        /* The last one to three rows, one at a time. */
+        for (int32_t r = 0; r < rows; ++r, w += wts) {
+          int32_t s = 0;
+          const int8_t *u = x, *v = w;
+          for (int32_t g = groups; g > 0; --g, u += 4, v += 4) {
+            const uint32_t xv = pex_load32(u), wv = pex_load32(v);
+            s = pex_smlad(pex_sxtab16(nzp2, xv), pex_sxtb16(wv), s);
+            s = pex_smlad(pex_sxtab16_ror8(nzp2, xv), pex_sxtb16_ror8(wv), s);
+          }
+          sums[r] = s;
+        }
+      }
+      for (int32_t r = 0; r < rows; ++r) {
+        const int8_t *u = weights + (o + r) * wts + 4 * groups;
+        uint32_t s = (uint32_t)sums[r] + (bias ? (uint32_t)bias[o + r] : 0);
+        for (int32_t i = 0; i < tail; ++i)
+          s += (uint32_t)((x[4 * groups + i] - zp) * u[i]);
+        sums[r] = (int32_t)s;
+      }
+      requantBlock(sums, 1, rows, 0, 0, multiplier + o, shift + o, range,
+                   y + o, 0);
     }
   }
 }

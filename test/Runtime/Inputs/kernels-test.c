@@ -48,8 +48,11 @@ static int32_t pick(const int32_t *values, int32_t n) {
 
 #define MAX_BYTES (96 * 1024)
 #define MAX_CH 256
-static int8_t input[MAX_BYTES];
-static int8_t weights[MAX_BYTES];
+/* Tensors are placed at the end of their buffers, so that a read past a
+ * tensor's end is a read past the buffer (caught by AddressSanitizer). */
+static int8_t inputBuf[MAX_BYTES];
+static int8_t weightBuf[MAX_BYTES];
+static int8_t *input, *weights;
 static int8_t outFast[MAX_BYTES];
 static int8_t outRef[MAX_BYTES];
 static int8_t sliceBuf[MAX_BYTES];
@@ -232,6 +235,8 @@ static void randomConv(pex_conv_params *p, int depthwise, int maxCh) {
         pex_conv2d_s8_scratch_bytes(p) > (int32_t)sizeof(scratch))
       continue;
     pickQuant(&p->input_zp, &p->output_zp, &p->act_min, &p->act_max);
+    input = inputBuf + MAX_BYTES - inBytes;
+    weights = weightBuf + MAX_BYTES - wBytes;
     fillS8(input, inBytes);
     fillS8(weights, wBytes);
     return;
@@ -299,6 +304,8 @@ static void testFullyConnected(int caseNo) {
   p.out_row_stride = p.out_features + (chance(30) ? range(1, 3) : 0);
   p.weight_in_stride = p.in_features + (chance(20) ? range(1, 3) : 0);
   pickQuant(&p.input_zp, &p.output_zp, &p.act_min, &p.act_max);
+  input = inputBuf + MAX_BYTES - p.batch * p.in_row_stride;
+  weights = weightBuf + MAX_BYTES - p.out_features * p.weight_in_stride;
   fillS8(input, p.batch * p.in_row_stride);
   fillS8(weights, p.out_features * p.weight_in_stride);
   pickBias(p.out_features);
