@@ -96,27 +96,39 @@ static inline int8_t rqOut(int32_t acc, int32_t m, const RqShift *e,
 
 /* out[q * outStride + c] = output(acc[q * accStride + c] + bias[c]) for
  * `pixels` pixels and `channels` channels, channel by channel so that the
- * channel's parameters stay in registers. */
+ * channel's parameters stay in registers. Shifts of 32 and more (every
+ * TFLite multiplier below one) need no pre-shift; shifts below 32 need no
+ * sign term: each class has its own loop. */
 static inline __attribute__((always_inline)) void
 requantChannels(const int32_t *acc, int32_t pixels, int32_t channels,
                 int32_t accStride, const int32_t *bias,
                 const int32_t *multiplier, const int8_t *shift, OutRange r,
                 int8_t *out, int32_t outStride, const int full) {
   for (int32_t c = 0; c < channels; ++c) {
-    const RqShift *e = &rqTable[shift[c]];
+    const int32_t s = shift[c];
+    const RqShift *e = &rqTable[s];
     const int64_t round = e->round;
-    const int32_t signMul = e->signMul, m = multiplier[c];
-    const uint32_t pre = e->pre, post = e->post;
+    const int32_t m = multiplier[c];
     const uint32_t b = bias ? (uint32_t)bias[c] : 0;
-    const int32_t *a = acc + c;
+    const int32_t *a = acc + c, *end = a + pixels * accStride;
     int8_t *y = out + c;
-    for (int32_t q = pixels; q > 0; --q) {
-      const int32_t x = (int32_t)(((uint32_t)*a + b) << pre);
-      const int64_t v =
-          round + (int64_t)x * m + (int64_t)(int32_t)((uint32_t)x >> 31) * signMul;
-      *y = (int8_t)outClamp((int32_t)(v >> 32) >> post, r, full);
-      a += accStride;
-      y += outStride;
+    if (s >= 32) {
+      const uint32_t post = e->post;
+#pragma clang loop unroll(disable)
+      for (; a != end; a += accStride, y += outStride) {
+        const int32_t x = (int32_t)((uint32_t)*a + b);
+        const int64_t v = round + (int64_t)x * m -
+                          ((int64_t)((uint32_t)x >> 31) << 31);
+        *y = (int8_t)outClamp((int32_t)(v >> 32) >> post, r, full);
+      }
+    } else {
+      const uint32_t pre = e->pre;
+#pragma clang loop unroll(disable)
+      for (; a != end; a += accStride, y += outStride) {
+        const int32_t x = (int32_t)(((uint32_t)*a + b) << pre);
+        const int64_t v = round + (int64_t)x * m;
+        *y = (int8_t)outClamp((int32_t)(v >> 32), r, full);
+      }
     }
   }
 }
@@ -131,6 +143,35 @@ static void requantBlock(const int32_t *acc, int32_t pixels, int32_t channels,
   else
     requantChannels(acc, pixels, channels, accStride, bias, multiplier, shift,
                     r, out, outStride, 0);
+}
+
+/* The output stage of two pixels' sums (s0[c], s1[c]) for n channels:
+ * each channel's parameters are loaded once for both. */
+static inline __attribute__((always_inline)) void
+requantTwo(const int32_t *s0, const int32_t *s1, int32_t n,
+           const int32_t *multiplier, const int8_t *shift, OutRange r,
+           int8_t *y0, int8_t *y1, const int full) {
+#pragma clang loop unroll(disable)
+  for (int32_t c = 0; c < n; ++c) {
+    const int32_t s = shift[c], m = multiplier[c];
+    const RqShift *e = &rqTable[s];
+    const int64_t round = e->round;
+    const int32_t a = s0[c], b = s1[c];
+    int32_t ya, yb;
+    if (s >= 32) {
+      const uint32_t post = e->post;
+      const int64_t va = round + (int64_t)a * m - ((int64_t)((uint32_t)a >> 31) << 31);
+      const int64_t vb = round + (int64_t)b * m - ((int64_t)((uint32_t)b >> 31) << 31);
+      ya = (int32_t)(va >> 32) >> post;
+      yb = (int32_t)(vb >> 32) >> post;
+    } else {
+      const uint32_t pre = e->pre;
+      ya = (int32_t)((round + (int64_t)(int32_t)((uint32_t)a << pre) * m) >> 32);
+      yb = (int32_t)((round + (int64_t)(int32_t)((uint32_t)b << pre) * m) >> 32);
+    }
+    y0[c] = (int8_t)outClamp(ya, r, full);
+    y1[c] = (int8_t)outClamp(yb, r, full);
+  }
 }
 
 static inline uint32_t negZeroPoint2(int32_t zp) {
@@ -360,6 +401,148 @@ static void macTails(const int16_t *seg, int32_t len, const int8_t *w,
   }
 }
 
+#if PEX_DSP_ACLE
+/* The fast path of the convolution, for two pixels, a window length that
+ * is a multiple of four, full-range output and a bias: for `pairs` output
+ * channel pairs, the 2x2 micro-kernel followed by the output stage of the
+ * four sums, entirely in registers. The job's weight, bias, multiplier,
+ * shift and output pointers advance as it goes. */
+typedef struct {
+  const int16_t *buf;   /* 0: the pair buffer */
+  int32_t groups;       /* 4: groups of four values, >= 1 */
+  const int8_t *w;      /* 8: weight row of the first channel */
+  int32_t wRow;         /* 12 */
+  const int32_t *bias;  /* 16 */
+  const int32_t *mult;  /* 20 */
+  const int8_t *shift;  /* 24 */
+  int8_t *out;          /* 28: pixel 0, first channel; pixel 1 at + ops */
+  int32_t ops;          /* 32 */
+  int32_t pairs;        /* 36: >= 1 */
+  int32_t zp;           /* 40 */
+  const RqShift *table; /* 44 */
+} PairJob;
+
+_Static_assert(sizeof(RqShift) == 16 && __builtin_offsetof(RqShift, signMul) == 8 &&
+                   __builtin_offsetof(RqShift, pre) == 12 &&
+                   __builtin_offsetof(RqShift, post) == 13,
+               "pairJob's assembly reads RqShift as four words");
+
+/* Per channel: x <<= pre; hi:lo = round + x * m + (x >>> 31) * signMul;
+ * y = ssat8((hi >> post) + zp), with pre | post << 8 the table's last
+ * word (register shifts use its low byte). */
+__attribute__((naked, noinline)) static void pairJob(PairJob *job) {
+  __asm volatile(
+      "push    {r4-r11, lr}\n\t"
+      "sub     sp, #4\n\t"
+      "str     r0, [sp]\n"
+      "2:\n\t"
+      "ldr     r0, [sp]\n\t"
+      "ldm     r0, {r1, r2, r3, r4, r5}\n\t"
+      "ldrd    r6, r7, [r5], #8\n\t"
+      "str     r5, [r0, #16]\n\t"
+      "mov     r8, r6\n\t"
+      "mov     r9, r7\n\t"
+      "add     r10, r1, r2, lsl #4\n"
+      "1:\n\t"
+      "ldr     r11, [r3, r4]\n\t"
+      "ldrd    r0, r2, [r1], #8\n\t"
+      "sxtb16  r12, r11\n\t"
+      "sxtb16  r11, r11, ror #8\n\t"
+      "smlad   r7, r0, r12, r7\n\t"
+      "smlad   r7, r2, r11, r7\n\t"
+      "ldrd    r5, lr, [r1], #8\n\t"
+      "smlad   r9, r5, r12, r9\n\t"
+      "smlad   r9, lr, r11, r9\n\t"
+      "ldr     r11, [r3], #4\n\t"
+      "sxtb16  r12, r11\n\t"
+      "sxtb16  r11, r11, ror #8\n\t"
+      "smlad   r6, r0, r12, r6\n\t"
+      "smlad   r6, r2, r11, r6\n\t"
+      "smlad   r8, r5, r12, r8\n\t"
+      "smlad   r8, lr, r11, r8\n\t"
+      "cmp     r1, r10\n\t"
+      "bne     1b\n\t"
+      /* s00 r6, s01 r7, s10 r8, s11 r9; next weight rows */
+      "ldr     r0, [sp]\n\t"
+      "ldr     r1, [r0, #8]\n\t"
+      "add     r1, r1, r4, lsl #1\n\t"
+      "str     r1, [r0, #8]\n\t"
+      /* channel 0: r6 (pixel 0), r8 (pixel 1) */
+      "ldrd    r1, r2, [r0, #20]\n\t"
+      "ldr     r3, [r1], #4\n\t"
+      "ldrsb   r5, [r2], #1\n\t"
+      "strd    r1, r2, [r0, #20]\n\t"
+      "ldr     r1, [r0, #44]\n\t"
+      "add     r1, r1, r5, lsl #4\n\t"
+      "ldm     r1, {r2, r4, r5, r10}\n\t"
+      "ldr     r11, [r0, #40]\n\t"
+      "ldr     lr, [r0, #28]\n\t"
+      "ldr     r12, [r0, #32]\n\t"
+      "lsl     r6, r6, r10\n\t"
+      "lsl     r8, r8, r10\n\t"
+      "lsr     r10, r10, #8\n\t"
+      "mov     r0, r2\n\t"
+      "mov     r1, r4\n\t"
+      "smlal   r0, r1, r6, r3\n\t"
+      "lsr     r6, r6, #31\n\t"
+      "smlal   r0, r1, r6, r5\n\t"
+      "asr     r1, r1, r10\n\t"
+      "add     r1, r1, r11\n\t"
+      "ssat    r1, #8, r1\n\t"
+      "strb    r1, [lr]\n\t"
+      "mov     r0, r2\n\t"
+      "mov     r1, r4\n\t"
+      "smlal   r0, r1, r8, r3\n\t"
+      "lsr     r8, r8, #31\n\t"
+      "smlal   r0, r1, r8, r5\n\t"
+      "asr     r1, r1, r10\n\t"
+      "add     r1, r1, r11\n\t"
+      "ssat    r1, #8, r1\n\t"
+      "strb    r1, [lr, r12]\n\t"
+      /* channel 1: r7 (pixel 0), r9 (pixel 1) */
+      "ldr     r0, [sp]\n\t"
+      "ldrd    r1, r2, [r0, #20]\n\t"
+      "ldr     r3, [r1], #4\n\t"
+      "ldrsb   r4, [r2], #1\n\t"
+      "strd    r1, r2, [r0, #20]\n\t"
+      "ldr     r1, [r0, #44]\n\t"
+      "add     r1, r1, r4, lsl #4\n\t"
+      "ldm     r1, {r2, r4, r5, r10}\n\t"
+      "lsl     r7, r7, r10\n\t"
+      "lsl     r9, r9, r10\n\t"
+      "lsr     r10, r10, #8\n\t"
+      "mov     r0, r2\n\t"
+      "mov     r1, r4\n\t"
+      "smlal   r0, r1, r7, r3\n\t"
+      "lsr     r7, r7, #31\n\t"
+      "smlal   r0, r1, r7, r5\n\t"
+      "asr     r1, r1, r10\n\t"
+      "add     r1, r1, r11\n\t"
+      "ssat    r1, #8, r1\n\t"
+      "strb    r1, [lr, #1]\n\t"
+      "mov     r0, r2\n\t"
+      "mov     r1, r4\n\t"
+      "smlal   r0, r1, r9, r3\n\t"
+      "lsr     r9, r9, #31\n\t"
+      "smlal   r0, r1, r9, r5\n\t"
+      "asr     r1, r1, r10\n\t"
+      "add     r1, r1, r11\n\t"
+      "ssat    r1, #8, r1\n\t"
+      "add     r12, r12, lr\n\t"
+      "strb    r1, [r12, #1]\n\t"
+      /* next pair */
+      "ldr     r0, [sp]\n\t"
+      "add     lr, lr, #2\n\t"
+      "str     lr, [r0, #28]\n\t"
+      "ldr     r1, [r0, #36]\n\t"
+      "subs    r1, r1, #1\n\t"
+      "str     r1, [r0, #36]\n\t"
+      "bne     2b\n\t"
+      "add     sp, #4\n\t"
+      "pop     {r4-r11, pc}\n\t");
+}
+#endif
+
 /* ---- Convolution driver ------------------------------------------------
  *
  * Output pixels in pairs (the last one of an odd count is paired with
@@ -394,6 +577,11 @@ static void convRun(const ConvJob *j, void *scratch) {
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
   int32_t sums[2 * CONV_BLOCK];
   int32_t oy = 0, ox = 0;
+  /* The assembly fast path: one segment whose length is a multiple of
+   * four, full-range output, a bias. */
+  const int32_t fastPairs = nseg == 1 && (len & 3) == 0 && len > 0 &&
+                            range.full && j->bias != 0;
+  (void)fastPairs;
   for (int32_t q = 0; q < pixels; q += 2) {
     const int32_t two = q + 1 < pixels;
     im2col(col, buf, 0, oy, ox);
@@ -407,7 +595,17 @@ static void convRun(const ConvJob *j, void *scratch) {
       ox = 0;
       ++oy;
     }
-    for (int32_t base = 0; base < nout; base += CONV_BLOCK) {
+    int32_t first = 0; /* output channels done by the fast path */
+#if PEX_DSP_ACLE
+    if (!j->acc && two && fastPairs && nout >= 2) {
+      PairJob job = {buf, len >> 2, j->weights, wRow, j->bias,
+                     j->multiplier, j->shift, j->output + q * ops, ops,
+                     nout >> 1, range.zp, rqTable};
+      pairJob(&job);
+      first = nout & ~1;
+    }
+#endif
+    for (int32_t base = first; base < nout; base += CONV_BLOCK) {
       const int32_t n = nout - base < CONV_BLOCK ? nout - base : CONV_BLOCK;
       int32_t *row0 = sums, *row1 = sums + CONV_BLOCK;
       if (j->acc) {
@@ -429,9 +627,18 @@ static void convRun(const ConvJob *j, void *scratch) {
           macTails(buf + sg * segStride, len, w + sg * wSeg, wRow, n, row0,
                    row1);
       }
-      if (!j->acc)
-        requantBlock(sums, two ? 2 : 1, n, CONV_BLOCK, 0, j->multiplier + base,
-                     j->shift + base, range, j->output + q * ops + base, ops);
+      if (j->acc)
+        continue;
+      int8_t *y0 = j->output + q * ops + base;
+      if (!two)
+        requantBlock(sums, 1, n, CONV_BLOCK, 0, j->multiplier + base,
+                     j->shift + base, range, y0, ops);
+      else if (range.full)
+        requantTwo(sums, sums + CONV_BLOCK, n, j->multiplier + base,
+                   j->shift + base, range, y0, y0 + ops, 1);
+      else
+        requantTwo(sums, sums + CONV_BLOCK, n, j->multiplier + base,
+                   j->shift + base, range, y0, y0 + ops, 0);
     }
   }
 }
@@ -587,6 +794,65 @@ static void depthwiseGeneric(const pex_conv_params *p, int32_t c0, int32_t c1,
   }
 }
 
+/* Four channels of one output pixel whose 3x3 window lies inside the input:
+ * x points at the window's top-left tap, xStep and yStep step a tap right
+ * and down, wexp holds the expanded weights of the nine taps. Fully
+ * unrolled: per tap LDR (register offset), SXTAB16 x2, LDRD, SMLAxy x4. */
+static inline void dw3x3Interior(const int8_t *x, int32_t xStep, int32_t yStep,
+                                 const uint32_t *wexp, uint32_t nzp2,
+                                 int32_t *s) {
+  int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+#define PEX_DW_TAP(addr, t)                                                    \
+  do {                                                                         \
+    const uint32_t v = pex_load32(addr);                                       \
+    const uint32_t xa = pex_sxtab16(nzp2, v), xb = pex_sxtab16_ror8(nzp2, v);  \
+    s0 = pex_smlabb(xa, wexp[2 * (t)], s0);                                    \
+    s2 = pex_smlatt(xa, wexp[2 * (t)], s2);                                    \
+    s1 = pex_smlabb(xb, wexp[2 * (t) + 1], s1);                                \
+    s3 = pex_smlatt(xb, wexp[2 * (t) + 1], s3);                                \
+  } while (0)
+  for (int32_t ky = 0; ky < 3; ++ky) {
+    PEX_DW_TAP(x, 3 * ky);
+    PEX_DW_TAP(x + xStep, 3 * ky + 1);
+    PEX_DW_TAP(x + 2 * xStep, 3 * ky + 2);
+    x += yStep;
+  }
+#undef PEX_DW_TAP
+  s[0] = s0;
+  s[1] = s1;
+  s[2] = s2;
+  s[3] = s3;
+}
+
+/* Four channels of one output pixel, any window: taps [kyLo, kyLo + nky) x
+ * [kxLo, kxLo + nkx) of the kernel, x pointing at tap (kyLo, kxLo). */
+static void dwWindow(const int8_t *x, int32_t xStep, int32_t yStep,
+                     const uint32_t *wexp, int32_t kw, int32_t nky,
+                     int32_t nkx, uint32_t nzp2, int32_t *s) {
+  int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+  for (int32_t ky = nky; ky > 0; --ky) {
+    const int8_t *xp = x;
+    const uint32_t *wp = wexp;
+#pragma clang loop unroll(disable)
+    for (int32_t kx = nkx; kx > 0; --kx) {
+      const uint32_t v = pex_load32(xp);
+      const uint32_t xa = pex_sxtab16(nzp2, v), xb = pex_sxtab16_ror8(nzp2, v);
+      s0 = pex_smlabb(xa, wp[0], s0);
+      s2 = pex_smlatt(xa, wp[0], s2);
+      s1 = pex_smlabb(xb, wp[1], s1);
+      s3 = pex_smlatt(xb, wp[1], s3);
+      xp += xStep;
+      wp += 2;
+    }
+    x += yStep;
+    wexp += 2 * kw;
+  }
+  s[0] = s0;
+  s[1] = s1;
+  s[2] = s2;
+  s[3] = s3;
+}
+
 void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
                              const int8_t *weights, const int32_t *bias,
                              const int32_t *multiplier, const int8_t *shift,
@@ -594,10 +860,19 @@ void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
   const int32_t channels = p->in_c, ips = p->in_pixel_stride;
   const int32_t ops = p->out_pixel_stride, wts = p->weight_in_stride;
   const int32_t kh = p->kernel_h, kw = p->kernel_w, taps = kh * kw;
+  const int32_t sw = p->stride_w, dw = p->dilation_w, dh = p->dilation_h;
   const uint32_t nzp2 = negZeroPoint2(p->input_zp);
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
-  const int32_t xStep = p->dilation_w * ips;
-  const int32_t yStep = p->dilation_h * p->in_w * ips;
+  const int32_t xStep = dw * ips, yStep = dh * p->in_w * ips;
+  /* Output columns whose window lies inside the input horizontally. */
+  int32_t oxLo = (p->pad_left + sw - 1) / sw;
+  const int32_t span = p->in_w - 1 - (kw - 1) * dw + p->pad_left;
+  int32_t oxHi = span < 0 ? 0 : span / sw + 1;
+  if (oxHi > p->out_w)
+    oxHi = p->out_w;
+  if (oxLo > oxHi)
+    oxLo = oxHi;
+  const int32_t fast3x3 = kh == 3 && kw == 3;
   int32_t c = 0;
   if (taps <= DW_MAX_TAPS) {
     uint32_t wexp[2 * DW_MAX_TAPS];
@@ -608,54 +883,39 @@ void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
         wexp[2 * t] = pex_sxtb16(v);
         wexp[2 * t + 1] = pex_sxtb16_ror8(v);
       }
-      int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      int32_t b[4] = {0, 0, 0, 0};
       if (bias) {
-        b0 = bias[c];
-        b1 = bias[c + 1];
-        b2 = bias[c + 2];
-        b3 = bias[c + 3];
+        b[0] = bias[c];
+        b[1] = bias[c + 1];
+        b[2] = bias[c + 2];
+        b[3] = bias[c + 3];
       }
       for (int32_t oy = 0; oy < p->out_h; ++oy) {
         const int32_t iy0 = oy * p->stride_h - p->pad_top;
-        const int32_t kyLo = firstTap(iy0, p->dilation_h);
-        const int32_t nky = endTap(iy0, p->dilation_h, kh, p->in_h) - kyLo;
+        const int32_t kyLo = firstTap(iy0, dh);
+        const int32_t nky = endTap(iy0, dh, kh, p->in_h) - kyLo;
+        const int8_t *xrow = input + (iy0 + kyLo * dh) * p->in_w * ips + c;
+        const int32_t rowFull = nky == kh;
         for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += DW_BLOCK) {
           const int32_t n =
               p->out_w - ox0 < DW_BLOCK ? p->out_w - ox0 : DW_BLOCK;
           int32_t *sum = sums;
           for (int32_t ox = ox0; ox < ox0 + n; ++ox, sum += 4) {
-            const int32_t ix0 = ox * p->stride_w - p->pad_left;
-            const int32_t kxLo = firstTap(ix0, p->dilation_w);
-            const int32_t nkx =
-                endTap(ix0, p->dilation_w, kw, p->in_w) - kxLo;
-            int32_t s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-            if (nky > 0 && nkx > 0) {
-              const int8_t *xr = input +
-                                 ((iy0 + kyLo * p->dilation_h) * p->in_w + ix0 +
-                                  kxLo * p->dilation_w) * ips + c;
-              const uint32_t *wr = wexp + 2 * (kyLo * kw + kxLo);
-              for (int32_t ky = nky; ky > 0; --ky) {
-                const int8_t *xp = xr;
-                const uint32_t *wp = wr;
-                for (int32_t kx = nkx; kx > 0; --kx) {
-                  const uint32_t v = pex_load32(xp);
-                  const uint32_t xa = pex_sxtab16(nzp2, v);
-                  const uint32_t xb = pex_sxtab16_ror8(nzp2, v);
-                  s0 = pex_smlabb(xa, wp[0], s0);
-                  s2 = pex_smlatt(xa, wp[0], s2);
-                  s1 = pex_smlabb(xb, wp[1], s1);
-                  s3 = pex_smlatt(xb, wp[1], s3);
-                  xp += xStep;
-                  wp += 2;
-                }
-                xr += yStep;
-                wr += 2 * kw;
-              }
+            const int32_t ix0 = ox * sw - p->pad_left;
+            sum[0] = b[0];
+            sum[1] = b[1];
+            sum[2] = b[2];
+            sum[3] = b[3];
+            if (rowFull && fast3x3 && ox >= oxLo && ox < oxHi) {
+              dw3x3Interior(xrow + ix0 * ips, xStep, yStep, wexp, nzp2, sum);
+              continue;
             }
-            sum[0] = s0;
-            sum[1] = s1;
-            sum[2] = s2;
-            sum[3] = s3;
+            const int32_t kxLo = firstTap(ix0, dw);
+            const int32_t nkx = endTap(ix0, dw, kw, p->in_w) - kxLo;
+            if (nky > 0 && nkx > 0)
+              dwWindow(xrow + (ix0 + kxLo * dw) * ips, xStep, yStep,
+                       wexp + 2 * (kyLo * kw + kxLo), kw, nky, nkx, nzp2,
+                       sum);
           }
           requantBlock(sums, n, 4, 4, 0, multiplier + c, shift + c, range,
                        output + (oy * p->out_w + ox0) * ops + c, ops);
@@ -784,8 +1044,8 @@ void pex_fully_connected_s8(const pex_fc_params *p, const int8_t *input,
           s += (uint32_t)((x[4 * groups + i] - zp) * u[i]);
         sums[r] = (int32_t)s;
       }
-      requantBlock(sums, 1, rows, 0, 0, multiplier + o, shift + o, range,
-                   y + o, 0);
+      requantBlock(sums, 1, rows, 4, 0, multiplier + o, shift + o, range,
+                   y + o, 4);
     }
   }
 }
