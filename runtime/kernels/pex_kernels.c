@@ -234,6 +234,13 @@ static void putRun(int16_t *seg, int32_t len, int32_t pix, int32_t i0,
   }
 }
 
+static inline void copyBytes(int8_t *dst, const int8_t *src, int32_t n) {
+  for (; n >= 4; n -= 4, src += 4, dst += 4)
+    pex_store32(dst, pex_load32(src));
+  for (; n > 0; --n)
+    *dst++ = *src++;
+}
+
 typedef struct {
   const pex_conv_params *p;
   const int8_t *input; /* channel 0 of the channels read */
@@ -261,6 +268,8 @@ static void im2col(const Im2col *c, int16_t *buf, int32_t pix, int32_t oy,
     return;
   }
   int8_t *stage = c->stage;
+  const int32_t contiguousRows =
+      p->dilation_w == 1 && p->in_pixel_stride == cin;
   int32_t t = 0;
   for (int32_t ky = 0; ky < p->kernel_h; ++ky) {
     const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
@@ -271,11 +280,17 @@ static void im2col(const Im2col *c, int16_t *buf, int32_t pix, int32_t oy,
                               ? c->input + (iy * p->in_w + ix) * p->in_pixel_stride
                               : 0;
       if (stage) {
-        /* Gather the raw window (padding = zp), convert it at the end. */
+        /* Gather the raw window (padding = zp), convert it at the end; a
+         * kernel row inside the input is one contiguous run when pixels
+         * are dense. */
         int8_t *dst = stage + t * cin;
+        if (kx == 0 && src && contiguousRows && ix + p->kernel_w <= p->in_w) {
+          copyBytes(dst, src, p->kernel_w * cin);
+          t += p->kernel_w;
+          break;
+        }
         if (src)
-          for (int32_t j = 0; j < cin; ++j)
-            dst[j] = src[j];
+          copyBytes(dst, src, cin);
         else
           for (int32_t j = 0; j < cin; ++j)
             dst[j] = (int8_t)zp;
@@ -402,8 +417,8 @@ static void macTails(const int16_t *seg, int32_t len, const int8_t *w,
 }
 
 #if PEX_DSP_ACLE
-/* The fast path of the convolution, for two pixels, a window length that
- * is a multiple of four, full-range output and a bias: for `pairs` output
+/* The fast path of the convolution, for two pixels, one segment of at
+ * least four values, full-range output and a bias: for `pairs` output
  * channel pairs, the 2x2 micro-kernel followed by the output stage of the
  * four sums, entirely in registers. The job's weight, bias, multiplier,
  * shift and output pointers advance as it goes. */
@@ -420,6 +435,7 @@ typedef struct {
   int32_t pairs;        /* 36: >= 1 */
   int32_t zp;           /* 40 */
   const RqShift *table; /* 44 */
+  int32_t tail;         /* 48: values after the groups, 0..3 */
 } PairJob;
 
 _Static_assert(sizeof(RqShift) == 16 && __builtin_offsetof(RqShift, signMul) == 8 &&
@@ -462,6 +478,24 @@ __attribute__((naked, noinline)) static void pairJob(PairJob *job) {
       "smlad   r8, lr, r11, r8\n\t"
       "cmp     r1, r10\n\t"
       "bne     1b\n\t"
+      /* the tail values: pixel 0's at r1, pixel 1's after them */
+      "ldr     r0, [sp]\n\t"
+      "ldr     r10, [r0, #48]\n\t"
+      "cmp     r10, #0\n\t"
+      "beq     3f\n\t"
+      "add     r12, r1, r10, lsl #1\n"
+      "4:\n\t"
+      "ldrsh   r0, [r1], #2\n\t"
+      "ldrsh   r2, [r12], #2\n\t"
+      "ldrsb   r5, [r3, r4]\n\t"
+      "ldrsb   r11, [r3], #1\n\t"
+      "smlabb  r7, r0, r5, r7\n\t"
+      "smlabb  r9, r2, r5, r9\n\t"
+      "smlabb  r6, r0, r11, r6\n\t"
+      "smlabb  r8, r2, r11, r8\n\t"
+      "subs    r10, r10, #1\n\t"
+      "bne     4b\n"
+      "3:\n\t"
       /* s00 r6, s01 r7, s10 r8, s11 r9; next weight rows */
       "ldr     r0, [sp]\n\t"
       "ldr     r1, [r0, #8]\n\t"
@@ -577,10 +611,9 @@ static void convRun(const ConvJob *j, void *scratch) {
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
   int32_t sums[2 * CONV_BLOCK];
   int32_t oy = 0, ox = 0;
-  /* The assembly fast path: one segment whose length is a multiple of
-   * four, full-range output, a bias. */
-  const int32_t fastPairs = nseg == 1 && (len & 3) == 0 && len > 0 &&
-                            range.full && j->bias != 0;
+  /* The assembly fast path: one segment of at least four values,
+   * full-range output, a bias. */
+  const int32_t fastPairs = nseg == 1 && len >= 4 && range.full && j->bias != 0;
   (void)fastPairs;
   for (int32_t q = 0; q < pixels; q += 2) {
     const int32_t two = q + 1 < pixels;
@@ -600,7 +633,7 @@ static void convRun(const ConvJob *j, void *scratch) {
     if (!j->acc && two && fastPairs && nout >= 2) {
       PairJob job = {buf, len >> 2, j->weights, wRow, j->bias,
                      j->multiplier, j->shift, j->output + q * ops, ops,
-                     nout >> 1, range.zp, rqTable};
+                     nout >> 1, range.zp, rqTable, len & 3};
       pairJob(&job);
       first = nout & ~1;
     }
