@@ -575,6 +575,86 @@ __attribute__((naked, noinline)) static void pairJob(PairJob *job) {
       "add     sp, #4\n\t"
       "pop     {r4-r11, pc}\n\t");
 }
+
+/* The consumer's fast path: the same loop, adding the four sums to the
+ * int32 accumulator rows acc (pixel 0) and acc + accStride (pixel 1). */
+typedef struct {
+  const int16_t *buf;   /* 0 */
+  int32_t groups;       /* 4: >= 1 */
+  const int8_t *w;      /* 8 */
+  int32_t wRow;         /* 12 */
+  int32_t *acc;         /* 16: pixel 0, first channel */
+  int32_t accBytes;     /* 20: bytes from pixel 0's row to pixel 1's */
+  int32_t pairs;        /* 24: >= 1 */
+  int32_t tail;         /* 28: 0..3 */
+} AccJob;
+
+__attribute__((naked, noinline)) static void accJob(AccJob *job) {
+  __asm volatile(
+      "push    {r4-r11, lr}\n\t"
+      "sub     sp, #4\n\t"
+      "str     r0, [sp]\n"
+      "2:\n\t"
+      "ldr     r0, [sp]\n\t"
+      "ldm     r0, {r1, r2, r3, r4, r5}\n\t"
+      "ldr     r10, [r0, #20]\n\t"
+      "ldrd    r6, r7, [r5]\n\t"
+      "add     r5, r5, r10\n\t"
+      "ldrd    r8, r9, [r5]\n\t"
+      "add     r10, r1, r2, lsl #4\n"
+      "1:\n\t"
+      "ldr     r11, [r3, r4]\n\t"
+      "ldrd    r0, r2, [r1], #8\n\t"
+      "sxtb16  r12, r11\n\t"
+      "sxtb16  r11, r11, ror #8\n\t"
+      "smlad   r7, r0, r12, r7\n\t"
+      "smlad   r7, r2, r11, r7\n\t"
+      "ldrd    r5, lr, [r1], #8\n\t"
+      "smlad   r9, r5, r12, r9\n\t"
+      "smlad   r9, lr, r11, r9\n\t"
+      "ldr     r11, [r3], #4\n\t"
+      "sxtb16  r12, r11\n\t"
+      "sxtb16  r11, r11, ror #8\n\t"
+      "smlad   r6, r0, r12, r6\n\t"
+      "smlad   r6, r2, r11, r6\n\t"
+      "smlad   r8, r5, r12, r8\n\t"
+      "smlad   r8, lr, r11, r8\n\t"
+      "cmp     r1, r10\n\t"
+      "bne     1b\n\t"
+      "ldr     r0, [sp]\n\t"
+      "ldr     r10, [r0, #28]\n\t"
+      "cmp     r10, #0\n\t"
+      "beq     3f\n\t"
+      "add     r12, r1, r10, lsl #1\n"
+      "4:\n\t"
+      "ldrsh   r0, [r1], #2\n\t"
+      "ldrsh   r2, [r12], #2\n\t"
+      "ldrsb   r5, [r3, r4]\n\t"
+      "ldrsb   r11, [r3], #1\n\t"
+      "smlabb  r7, r0, r5, r7\n\t"
+      "smlabb  r9, r2, r5, r9\n\t"
+      "smlabb  r6, r0, r11, r6\n\t"
+      "smlabb  r8, r2, r11, r8\n\t"
+      "subs    r10, r10, #1\n\t"
+      "bne     4b\n"
+      "3:\n\t"
+      "ldr     r0, [sp]\n\t"
+      "ldr     r1, [r0, #8]\n\t"
+      "add     r1, r1, r4, lsl #1\n\t"
+      "str     r1, [r0, #8]\n\t"
+      "ldrd    r1, r2, [r0, #16]\n\t"
+      "strd    r6, r7, [r1]\n\t"
+      "add     r2, r2, r1\n\t"
+      "strd    r8, r9, [r2]\n\t"
+      "add     r1, r1, #8\n\t"
+      "str     r1, [r0, #16]\n\t"
+      "ldr     r1, [r0, #24]\n\t"
+      "subs    r1, r1, #1\n\t"
+      "str     r1, [r0, #24]\n\t"
+      "bne     2b\n\t"
+      "add     sp, #4\n\t"
+      "pop     {r4-r11, pc}\n\t");
+}
 #endif
 
 /* ---- Convolution driver ------------------------------------------------
@@ -630,6 +710,12 @@ static void convRun(const ConvJob *j, void *scratch) {
     }
     int32_t first = 0; /* output channels done by the fast path */
 #if PEX_DSP_ACLE
+    if (j->acc && two && nseg == 1 && len >= 4 && nout >= 2) {
+      AccJob job = {buf, len >> 2, j->weights, wRow, j->acc + q * ops,
+                    4 * ops, nout >> 1, len & 3};
+      accJob(&job);
+      first = nout & ~1;
+    }
     if (!j->acc && two && fastPairs && nout >= 2) {
       PairJob job = {buf, len >> 2, j->weights, wRow, j->bias,
                      j->multiplier, j->shift, j->output + q * ops, ops,
