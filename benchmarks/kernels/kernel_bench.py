@@ -133,6 +133,8 @@ def main():
     parser.add_argument("--mcpu", default="cortex-m4",
                         choices=["cortex-m4", "cortex-m7"])
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--kernels-opt", default="-O3",
+                        help="optimisation level of the kernel library")
     args = parser.parse_args()
     machine = {"cortex-m4": "mps2-an386", "cortex-m7": "mps2-an500"}[args.mcpu]
 
@@ -144,6 +146,7 @@ def main():
         kobj = os.path.join(work, "kernels.o")
         subprocess.run([sys.executable, os.path.join(KERNELS, "build_cortexm.py"),
                         "--mcpu", args.mcpu, "-I", work, "--kernels-object", kobj,
+                        f"--kernels-opt={args.kernels_opt}",
                         "--out", elf, os.path.join(HERE, "kernel_bench.c")],
                        check=True)
         size = subprocess.run(["arm-none-eabi-size", kobj], check=True,
@@ -167,7 +170,7 @@ def main():
         sys.stderr.write(run.stdout + run.stderr)
         return 1
 
-    print(f"Kernel library (pex_kernels.c, clang-22 -O3, {args.mcpu}): "
+    print(f"Kernel library (pex_kernels.c, clang-22 {args.kernels_opt}, {args.mcpu}): "
           f"{text_bytes} bytes of text.\n")
     print("| model | layer | count | MACs each | naive instr/MAC | DSP instr/MAC | speed-up | bit-exact |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")

@@ -917,7 +917,7 @@ static void depthwiseGeneric(const pex_conv_params *p, int32_t c0, int32_t c1,
  * x points at the window's top-left tap, xStep and yStep step a tap right
  * and down, wexp holds the expanded weights of the nine taps. Fully
  * unrolled: per tap LDR (register offset), SXTAB16 x2, LDRD, SMLAxy x4. */
-static inline void dw3x3Interior(const int8_t *x, int32_t xStep, int32_t yStep,
+static inline __attribute__((always_inline)) void dw3x3Interior(const int8_t *x, int32_t xStep, int32_t yStep,
                                  const uint32_t *wexp, uint32_t nzp2,
                                  int32_t *s) {
   int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
@@ -930,12 +930,17 @@ static inline void dw3x3Interior(const int8_t *x, int32_t xStep, int32_t yStep,
     s1 = pex_smlabb(xb, wexp[2 * (t) + 1], s1);                                \
     s3 = pex_smlatt(xb, wexp[2 * (t) + 1], s3);                                \
   } while (0)
-  for (int32_t ky = 0; ky < 3; ++ky) {
-    PEX_DW_TAP(x, 3 * ky);
-    PEX_DW_TAP(x + xStep, 3 * ky + 1);
-    PEX_DW_TAP(x + 2 * xStep, 3 * ky + 2);
-    x += yStep;
-  }
+  PEX_DW_TAP(x, 0);
+  PEX_DW_TAP(x + xStep, 1);
+  PEX_DW_TAP(x + 2 * xStep, 2);
+  x += yStep;
+  PEX_DW_TAP(x, 3);
+  PEX_DW_TAP(x + xStep, 4);
+  PEX_DW_TAP(x + 2 * xStep, 5);
+  x += yStep;
+  PEX_DW_TAP(x, 6);
+  PEX_DW_TAP(x + xStep, 7);
+  PEX_DW_TAP(x + 2 * xStep, 8);
 #undef PEX_DW_TAP
   s[0] = s0;
   s[1] = s1;
@@ -943,28 +948,45 @@ static inline void dw3x3Interior(const int8_t *x, int32_t xStep, int32_t yStep,
   s[3] = s3;
 }
 
+/* One tap of four channels: x - zp (SXTAB16) times the expanded weights. */
+#define PEX_DW_TAP4(addr, wp)                                                  \
+  do {                                                                         \
+    const uint32_t v_ = pex_load32(addr);                                      \
+    const uint32_t xa_ = pex_sxtab16(nzp2, v_);                                \
+    const uint32_t xb_ = pex_sxtab16_ror8(nzp2, v_);                           \
+    s0 = pex_smlabb(xa_, (wp)[0], s0);                                         \
+    s2 = pex_smlatt(xa_, (wp)[0], s2);                                         \
+    s1 = pex_smlabb(xb_, (wp)[1], s1);                                         \
+    s3 = pex_smlatt(xb_, (wp)[1], s3);                                         \
+  } while (0)
+
 /* Four channels of one output pixel, any window: taps [kyLo, kyLo + nky) x
- * [kxLo, kxLo + nkx) of the kernel, x pointing at tap (kyLo, kxLo). */
+ * [kxLo, kxLo + nkx) of the kernel, x pointing at tap (kyLo, kxLo) and
+ * wexp at its weights. Rows of two or three taps (the borders of 3x3
+ * kernels) are unrolled. */
 static void dwWindow(const int8_t *x, int32_t xStep, int32_t yStep,
                      const uint32_t *wexp, int32_t kw, int32_t nky,
                      int32_t nkx, uint32_t nzp2, int32_t *s) {
   int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
-  for (int32_t ky = nky; ky > 0; --ky) {
-    const int8_t *xp = x;
-    const uint32_t *wp = wexp;
-#pragma clang loop unroll(disable)
-    for (int32_t kx = nkx; kx > 0; --kx) {
-      const uint32_t v = pex_load32(xp);
-      const uint32_t xa = pex_sxtab16(nzp2, v), xb = pex_sxtab16_ror8(nzp2, v);
-      s0 = pex_smlabb(xa, wp[0], s0);
-      s2 = pex_smlatt(xa, wp[0], s2);
-      s1 = pex_smlabb(xb, wp[1], s1);
-      s3 = pex_smlatt(xb, wp[1], s3);
-      xp += xStep;
-      wp += 2;
+  if (nkx == 3) {
+    for (int32_t ky = nky; ky > 0; --ky, x += yStep, wexp += 2 * kw) {
+      PEX_DW_TAP4(x, wexp);
+      PEX_DW_TAP4(x + xStep, wexp + 2);
+      PEX_DW_TAP4(x + 2 * xStep, wexp + 4);
     }
-    x += yStep;
-    wexp += 2 * kw;
+  } else if (nkx == 2) {
+    for (int32_t ky = nky; ky > 0; --ky, x += yStep, wexp += 2 * kw) {
+      PEX_DW_TAP4(x, wexp);
+      PEX_DW_TAP4(x + xStep, wexp + 2);
+    }
+  } else {
+    for (int32_t ky = nky; ky > 0; --ky, x += yStep, wexp += 2 * kw) {
+      const int8_t *xp = x;
+      const uint32_t *wp = wexp;
+#pragma clang loop unroll(disable)
+      for (int32_t kx = nkx; kx > 0; --kx, xp += xStep, wp += 2)
+        PEX_DW_TAP4(xp, wp);
+    }
   }
   s[0] = s0;
   s[1] = s1;
