@@ -6,6 +6,7 @@
 #include "mlir/IR/AsmState.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -569,6 +570,21 @@ MemoryReport MemoryReport::build(func::FuncOp func) {
     for (unsigned kernel : plan.kernels)
       plan.kernelLabels.push_back(
           graph.getKernels()[kernel].anchor->getName().getStringRef().str());
+  for (auto [index, plan] : llvm::enumerate(report.chains)) {
+    llvm::SmallPtrSet<Operation *, 8> anchors;
+    for (unsigned kernel : plan.kernels)
+      anchors.insert(graph.getKernels()[kernel].anchor);
+    int64_t before = 0, after = 0;
+    for (auto [step, scheduled] :
+         llvm::enumerate(report.wholeBuffer.getSteps()))
+      if (anchors.contains(scheduled.anchor))
+        before = std::max(before, report.wholeBufferLiveness.liveBytes[step]);
+    for (auto [step, scheduled] : llvm::enumerate(report.formed.getSteps()))
+      if (scheduled.chain == static_cast<int>(index))
+        after = std::max(after, report.formedLiveness.liveBytes[step]);
+    report.chainPeakBefore.push_back(before);
+    report.chainPeakAfter.push_back(after);
+  }
   return report;
 }
 
@@ -659,7 +675,7 @@ llvm::json::Object MemoryReport::toJSON() const {
                            {"group", hint.group},
                            {"peak_contribution_bytes", hint.peakBytes}});
   llvm::json::Array chainArray;
-  for (const ChainPlan &plan : chains) {
+  for (auto [index, plan] : llvm::enumerate(chains)) {
     llvm::json::Array ops;
     for (auto [label, stage] : llvm::zip(plan.kernelLabels, plan.stages))
       ops.push_back(llvm::json::Object{{"op", label},
@@ -668,7 +684,9 @@ llvm::json::Object MemoryReport::toJSON() const {
         llvm::json::Object{{"channels", plan.channels},
                            {"slice_size", plan.sliceSize},
                            {"boundary", stringifyChainBoundary(plan.boundary)},
-                           {"ops", std::move(ops)}});
+                           {"ops", std::move(ops)},
+                           {"peak_before_bytes", chainPeakBefore[index]},
+                           {"peak_after_bytes", chainPeakAfter[index]}});
   }
   return llvm::json::Object{
       {"function", function},

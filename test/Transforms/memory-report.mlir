@@ -37,6 +37,9 @@
 // CHECK-NEXT:        3  tosa.conv2d (chain 0 finish) 320 B: acc(chain0:%[[Y]])(256) chain0:%[[Y]](64)
 
 // JSON-LABEL: "function": "accumulate_chain"
+// The chain's kernels peak at 384 bytes whole-buffer and at 480 split.
+// JSON:       "peak_after_bytes": 480,
+// JSON-NEXT:  "peak_before_bytes": 384,
 // JSON:       "live_bytes_bound": 480
 // JSON:       "peak_bytes": 480
 // JSON:       "peak_op": "tosa.depthwise_conv2d (chain 0 slice)"

@@ -205,6 +205,10 @@ struct MemoryReport {
   Schedule formed;
   LivenessResult formedLiveness;
   std::vector<ChainPlan> chains;
+  /// Per chain, the largest live bytes over its kernels' steps in the
+  /// whole-buffer schedule and in the schedule as formed.
+  std::vector<int64_t> chainPeakBefore;
+  std::vector<int64_t> chainPeakAfter;
   std::vector<PruneHintEntry> pruneHints;
 
   static MemoryReport build(func::FuncOp func);

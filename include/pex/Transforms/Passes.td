@@ -41,9 +41,24 @@ def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
     With `format=json` the report is one JSON object per function with the
     stable keys `function`, `whole_buffer_peak_bytes`, `whole_buffer_peak_op`,
     `peak_bytes`, `peak_op`, `live_bytes_bound`, `chains` (`channels`,
-    `slice_size`, `boundary`, `ops`), `steps` and `whole_buffer_steps` (lists
-    of `op`, `live_bytes`, `live_tensors`, and `chain`, `stage` for chain
-    steps). `file=<path>` writes to a file instead of standard output.
+    `slice_size`, `boundary`, `ops`, and `peak_before_bytes`,
+    `peak_after_bytes`: the largest live bytes over the chain's kernels
+    without and with partial execution), `steps` and `whole_buffer_steps`
+    (lists of `op`, `live_bytes`, `live_tensors`, and `chain`, `stage` for
+    chain steps). `file=<path>` writes to a file instead of standard output.
+
+    The report describes TOSA functions. To report on a model after it has
+    been lowered, `record=true` attaches the report to the module as the
+    attribute `pex.memory_report` instead of printing it; a later run of the
+    pass on a module without TOSA functions prints the recorded report.
+    Once `--pex-plan-memory` has placed the buffers in a static arena
+    (attribute `pex.arena`), the report adds `arena_bytes`,
+    `arena_symbol`, `arena_alignment`, `greedy_by_size_arena_bytes` (TFLite
+    Micro's packing of the same buffers), `arena_live_bytes_bound` (the
+    live-bytes bound of the bufferized buffers, which no packing of them can
+    beat), `arena_heuristic` and `arena_buffers` (per buffer: `role`, `type`,
+    `offset`, `bytes`, `first` and `last` step of its lifetime, `loc` or
+    `argument`, `in_place_of`).
 
     ```
     memory report for @block
@@ -56,6 +71,9 @@ def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
            "Output format: text or json">,
     Option<"file", "file", "std::string", /*default=*/"\"-\"",
            "Output file ('-' for standard output)">,
+    Option<"record", "record", "bool", /*default=*/"false",
+           "Attach the report to the module (pex.memory_report) instead of "
+           "printing it">,
   ];
 }
 
