@@ -129,6 +129,110 @@ struct FoldAccumulation : public OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// collapse(depthwise_hwcm(x, w) with a channel multiplier of 1) ->
+/// depthwise_hwc(x, collapse(w)): the upstream TOSA conversion always
+/// produces the multiplier dimension and reshapes it away afterwards. With
+/// no reshape between the convolution and its rescale, the rescale writes
+/// its int8 result straight into the destination of a slice (the empty
+/// tensor elimination finds no reshape in its way) and the kernel fuses
+/// without reshape propagation.
+template <typename HwcmOp, typename HwcOp>
+struct DropDepthwiseMultiplier
+    : public OpRewritePattern<tensor::CollapseShapeOp> {
+  using OpRewritePattern<tensor::CollapseShapeOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::CollapseShapeOp collapse,
+                                PatternRewriter &rewriter) const override {
+    auto conv = collapse.getSrc().getDefiningOp<HwcmOp>();
+    if (!conv || !conv->hasOneUse() || conv.getNumDpsInits() != 1)
+      return failure();
+    auto resultType = cast<RankedTensorType>(conv->getResult(0).getType());
+    SmallVector<ReassociationIndices> expected = {{0}, {1}, {2}, {3, 4}};
+    if (resultType.getRank() != 5 || resultType.getDimSize(4) != 1 ||
+        collapse.getReassociationIndices() != expected)
+      return failure();
+    Value weight = conv.getDpsInputOperand(1)->get();
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    if (weightType.getRank() != 4 || weightType.getDimSize(3) != 1)
+      return failure();
+
+    Location loc = conv.getLoc();
+    Value collapsedWeight = tensor::CollapseShapeOp::create(
+        rewriter, loc, weight,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    // A zero fill of the init becomes a fill of the smaller init, which
+    // stays fusable into the per-pixel tile.
+    Value init = conv.getDpsInitOperand(0)->get();
+    auto collapsedType = cast<RankedTensorType>(collapse.getType());
+    Value newInit;
+    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, collapsedType.getShape(),
+                                  collapsedType.getElementType());
+      newInit =
+          linalg::FillOp::create(rewriter, loc, fill.getInputs().front(), empty)
+              .getResult(0);
+    } else {
+      newInit = tensor::CollapseShapeOp::create(rewriter, loc, init, expected);
+    }
+    SmallVector<Value> inputs = conv.getDpsInputs();
+    inputs[1] = collapsedWeight;
+    auto replacement = HwcOp::create(rewriter, loc, TypeRange{collapsedType},
+                                     inputs, ValueRange{newInit},
+                                     conv.getStrides(), conv.getDilations());
+    rewriter.replaceOp(collapse, replacement->getResults());
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
+/// An operand of size 1 indexed by the constant 0 in every dimension, as the
+/// TOSA conversion broadcasts the per-channel parameters of a one-channel
+/// slice, becomes a rank-0 operand: reshape propagation (and so the fusion
+/// of a depthwise convolution with its rescale) needs every indexing map to
+/// be a projected permutation. Only whole scalars are collapsed: a partly
+/// collapsed operand would be a reshape that propagation expands the loops
+/// of the operation by.
+struct DropBroadcastUnitDims : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      AffineMap map = maps[input->getOperandNumber()];
+      if (!type || type.getRank() != map.getNumResults())
+        continue;
+      if (map.getNumResults() == 0 ||
+          !llvm::all_of(llvm::enumerate(map.getResults()), [&](auto result) {
+            auto constant = dyn_cast<AffineConstantExpr>(result.value());
+            return constant && constant.getValue() == 0 &&
+                   type.getDimSize(result.index()) == 1;
+          }))
+        continue;
+      rewriter.setInsertionPoint(op);
+      Value collapsed = tensor::CollapseShapeOp::create(
+          rewriter, op.getLoc(),
+          RankedTensorType::get({}, type.getElementType()), input->get(),
+          SmallVector<ReassociationIndices>{});
+      rewriter.modifyOpInPlace(op, [&] { input->set(collapsed); });
+      maps[input->getOperandNumber()] = AffineMap::get(
+          map.getNumDims(), map.getNumSymbols(), {}, op.getContext());
+      changed = true;
+    }
+    if (!changed)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+    return success();
+  }
+};
+
 /// Whether `op` is elementwise: all loops parallel.
 bool isAllParallel(linalg::LinalgOp op) {
   return op.getNumLoops() > 0 && op.getNumLoops() == op.getNumParallelLoops();
@@ -219,6 +323,11 @@ struct PexFuseKernelsPass
     {
       RewritePatternSet patterns(context);
       patterns.add<FoldAccumulation>(context);
+      patterns.add<DropDepthwiseMultiplier<linalg::DepthwiseConv2DNhwcHwcmQOp,
+                                           linalg::DepthwiseConv2DNhwcHwcQOp>,
+                   DropDepthwiseMultiplier<linalg::DepthwiseConv2DNhwcHwcmOp,
+                                           linalg::DepthwiseConv2DNhwcHwcOp>>(
+          context);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
@@ -238,6 +347,7 @@ struct PexFuseKernelsPass
         auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
         return singleUse(fused) && consumer && isAllParallel(consumer);
       };
+      patterns.add<DropBroadcastUnitDims>(context);
       linalg::populateElementwiseOpsFusionPatterns(patterns, intoElementwise);
       linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, singleUse);
       linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
@@ -269,9 +379,13 @@ struct PexFuseKernelsPass
     for (auto &[root, reductions] : kernels)
       (void)tileKernel(rewriter, root, reductions);
 
-    // Slices of empty tensors become small empty tensors inside the loops.
+    // Slices of empty tensors become small empty tensors inside the loops,
+    // and a padded window cast to its static shape is padded to that shape
+    // (a statically sized buffer).
     RewritePatternSet patterns(context);
     tensor::populateFoldTensorEmptyPatterns(patterns);
+    tensor::PadOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CastOp::getCanonicalizationPatterns(patterns, context);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
   }

@@ -3,7 +3,6 @@
 #include "pex/Pipelines/HostPipeline.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
@@ -31,54 +30,22 @@
 #include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
-#include "pex/Dialect/Partial/Transforms/Passes.h"
+#include "pex/Pipelines/BufferizePipeline.h"
 #include "pex/Pipelines/Passes.h"
 
 using namespace mlir;
 
 void mlir::pex::buildPexHostPipeline(OpPassManager &pm,
                                      const PexHostPipelineOptions &options) {
-  // Partial execution: chains, then loops over channel slices.
-  OpPassManager &chains = pm.nest<func::FuncOp>();
-  if (options.partial) {
-    partial::PartialFormChainsOptions form;
-    form.slices = options.slices;
-    form.sramBudget = options.sramBudget;
-    chains.addPass(partial::createPartialFormChains(form));
-  }
-  partial::PartialLowerChainsOptions lower;
-  lower.sliceSize = options.sliceSize;
-  chains.addPass(partial::createPartialLowerChains(lower));
-
-  // TOSA -> linalg on tensors, and fused kernels.
-  OpPassManager &tosa = pm.nest<func::FuncOp>();
-  tosa.addPass(tosa::createTosaToLinalgNamed());
-  tosa.addPass(tosa::createTosaToLinalg());
-  TosaToArithPassOptions arith;
-  arith.includeApplyRescale = true;
-  tosa.addPass(createTosaToArithPass(arith));
-  tosa.addPass(createTosaToTensorPass());
-  tosa.addPass(createPexFuseKernels());
-
-  // Buffers: identity layouts at function boundaries, results written into
-  // caller-provided buffers.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  if (options.checkBuffers) {
-    PexCheckBuffersOptions check;
-    check.report = options.bufferReport;
-    pm.addPass(createPexCheckBuffers(check));
-  }
-  // Copies of a subview onto itself, left by in-place tile updates.
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
+  PexBufferizeOptions bufferize;
+  bufferize.partial = options.partial;
+  bufferize.slices = options.slices;
+  bufferize.sliceSize = options.sliceSize;
+  bufferize.sramBudget = options.sramBudget;
+  bufferize.checkBuffers = options.checkBuffers;
+  bufferize.bufferReport = options.bufferReport;
+  buildPexBufferizePipeline(pm, bufferize);
+  // The host heap holds the buffers: free each after its last use.
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 

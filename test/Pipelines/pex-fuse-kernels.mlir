@@ -122,3 +122,37 @@ func.func @pool_matmul(%x: tensor<1x4x4x8xi8>) -> tensor<1x1x3xi8> {
   %y = tosa.rescale %mm, %m, %s, %zi, %zp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x1x3xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x1x3xi8>
   return %y : tensor<1x1x3xi8>
 }
+
+// -----
+
+// A one-channel depthwise convolution (a slice of one channel in a chain):
+// the multiplier dimension the TOSA conversion adds is dropped, the scalar
+// per-channel parameters no longer block reshape propagation, and the
+// convolution fuses with its rescale one pixel at a time, with a statically
+// shaped padded window.
+
+// CHECK-LABEL: func.func @one_channel_depthwise(
+// CHECK-NOT:     tensor<1x4x4x1x1xi32>
+// CHECK-NOT:     tensor<1x4x4x1xi32>
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               %[[WIN:.*]] = scf.if %{{.*}} -> (tensor<1x3x3x1xi8>)
+// CHECK:                 tensor.pad
+// CHECK:                 } : tensor<1x?x?x1xi8> to tensor<1x3x3x1xi8>
+// CHECK:               %[[ZERO:.*]] = linalg.fill {{.*}} -> tensor<1x1x1x1xi32>
+// CHECK:               %[[DW:.*]] = linalg.depthwise_conv_2d_nhwc_hwc_q {{.*}} ins(%[[WIN]], %{{.*}} : tensor<1x3x3x1xi8>, tensor<3x3x1xi8>, i32, i32) outs(%[[ZERO]] : tensor<1x1x1x1xi32>)
+// CHECK:               linalg.generic {{.*}} ins(%[[DW]] : tensor<1x1x1x1xi32>) outs(%{{.*}} : tensor<1x1x1x1xi8>)
+// CHECK:             } {pex.kernel_tile}
+func.func @one_channel_depthwise(%x: tensor<1x4x4x1xi8>) -> tensor<1x4x4x1xi8> {
+  %w = "tosa.const"() {values = dense<3> : tensor<3x3x1x1xi8>} : () -> tensor<3x3x1x1xi8>
+  %b = "tosa.const"() {values = dense<7> : tensor<1xi32>} : () -> tensor<1xi32>
+  %zp = "tosa.const"() {values = dense<-128> : tensor<1xi8>} : () -> tensor<1xi8>
+  %zw = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %acc = tosa.depthwise_conv2d %x, %w, %b, %zp, %zw {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x1xi8>, tensor<3x3x1x1xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x1xi32>
+  %m = "tosa.const"() {values = dense<1300000000> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<38> : tensor<1xi8>} : () -> tensor<1xi8>
+  %z32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %q = tosa.rescale %acc, %m, %s, %z32, %zp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x4x4x1xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x1xi8>
+  return %q : tensor<1x4x4x1xi8>
+}
