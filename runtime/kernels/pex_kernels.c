@@ -994,6 +994,104 @@ static void dwWindow(const int8_t *x, int32_t xStep, int32_t yStep,
   s[3] = s3;
 }
 
+#if PEX_DSP_ACLE
+/* A run of output pixels of one row whose 3x3 windows lie inside the input,
+ * four channels, shifts of 32 or more and full-range output: the nine taps
+ * and the output stage of the four sums per pixel, in registers. */
+typedef struct {
+  const int8_t *x;       /* 0: tap (0, 0) of the first pixel's window, channel c */
+  int32_t xs, ys;        /* 4, 8: one tap right, one tap down (bytes) */
+  const uint32_t *wexp;  /* 12: the nine taps' expanded weights */
+  uint32_t nzp2;         /* 16 */
+  int32_t bias[4];       /* 20 */
+  int32_t rq[16];        /* 36: per channel round lo, round hi, multiplier, shift - 32 */
+  int8_t *out;           /* 100 */
+  int32_t ops;           /* 104 */
+  int32_t zp;            /* 108 */
+  int32_t pixStep;       /* 112: from one pixel's window to the next (bytes) */
+  int32_t count;         /* 116: >= 1 */
+} DwJob;
+
+_Static_assert(__builtin_offsetof(DwJob, count) == 116, "dwRow3x3 offsets");
+
+#define PEX_DW_ASM_TAP(load, off)                                              \
+  load "\n\t"                                                                  \
+  "sxtab16 r10, r5, r0\n\t"                                                    \
+  "sxtab16 r11, r5, r0, ror #8\n\t"                                            \
+  "ldrd    r12, lr, [r4, #" off "]\n\t"                                        \
+  "smlabb  r6, r10, r12, r6\n\t"                                               \
+  "smlatt  r8, r10, r12, r8\n\t"                                               \
+  "smlabb  r7, r11, lr, r7\n\t"                                                \
+  "smlatt  r9, r11, lr, r9\n\t"
+#define PEX_DW_ASM_ROW(o0, o1, o2)                                             \
+  PEX_DW_ASM_TAP("ldr     r0, [r1]", o0)                                       \
+  PEX_DW_ASM_TAP("ldr     r0, [r1, r2]", o1)                                   \
+  PEX_DW_ASM_TAP("ldr     r0, [r1, r2, lsl #1]", o2)                           \
+  "add     r1, r1, r3\n\t"
+#define PEX_DW_ASM_OUT(sum, byte)                                              \
+  "ldm     r4!, {r10, r11, r12, lr}\n\t"                                       \
+  "smlal   r10, r11, " sum ", r12\n\t"                                         \
+  "lsr     " sum ", " sum ", #31\n\t"                                          \
+  "smlal   r10, r11, " sum ", r3\n\t"                                          \
+  "asr     r11, r11, lr\n\t"                                                   \
+  "add     r11, r11, r2\n\t"                                                   \
+  "ssat    r11, #8, r11\n\t"                                                   \
+  "strb    r11, [r1, #" byte "]\n\t"
+
+__attribute__((naked, noinline)) static void dwRow3x3(DwJob *job) {
+  __asm volatile("push    {r4-r11, lr}\n\t"
+                 "sub     sp, #4\n\t"
+                 "str     r0, [sp]\n"
+                 "2:\n\t"
+                 "ldr     r0, [sp]\n\t"
+                 "ldr     r1, [r0]\n\t"
+                 "ldrd    r2, r3, [r0, #4]\n\t"
+                 "ldrd    r4, r5, [r0, #12]\n\t"
+                 "add     r0, r0, #20\n\t"
+                 "ldm     r0, {r6, r7, r8, r9}\n\t"
+                 PEX_DW_ASM_ROW("0", "8", "16")
+                 PEX_DW_ASM_ROW("24", "32", "40")
+                 PEX_DW_ASM_ROW("48", "56", "64")
+                 "ldr     r0, [sp]\n\t"
+                 "ldr     r1, [r0, #100]\n\t"
+                 "ldr     r2, [r0, #108]\n\t"
+                 "mov     r3, #0x80000000\n\t"
+                 "add     r4, r0, #36\n\t"
+                 PEX_DW_ASM_OUT("r6", "0")
+                 PEX_DW_ASM_OUT("r7", "1")
+                 PEX_DW_ASM_OUT("r8", "2")
+                 PEX_DW_ASM_OUT("r9", "3")
+                 "ldr     r5, [r0, #104]\n\t"
+                 "add     r1, r1, r5\n\t"
+                 "str     r1, [r0, #100]\n\t"
+                 "ldr     r1, [r0]\n\t"
+                 "ldr     r5, [r0, #112]\n\t"
+                 "add     r1, r1, r5\n\t"
+                 "str     r1, [r0]\n\t"
+                 "ldr     r1, [r0, #116]\n\t"
+                 "subs    r1, r1, #1\n\t"
+                 "str     r1, [r0, #116]\n\t"
+                 "bne     2b\n\t"
+                 "add     sp, #4\n\t"
+                 "pop     {r4-r11, pc}\n\t");
+}
+/* The output stage of four channels of one pixel with DwJob's resolved
+ * parameters (shifts >= 32, full range). */
+static inline void dwOut4(const int32_t *sum, const int32_t *rq, int32_t zp,
+                          int8_t *y) {
+  for (int32_t j = 0; j < 4; ++j, rq += 4) {
+    const int32_t x = sum[j];
+    const int64_t round = (int64_t)(((uint64_t)(uint32_t)rq[1] << 32) | (uint32_t)rq[0]);
+    const int64_t v = round + (int64_t)x * rq[2] - ((int64_t)((uint32_t)x >> 31) << 31);
+    y[j] = (int8_t)__ssat(((int32_t)(v >> 32) >> rq[3]) + zp, 8);
+  }
+}
+
+#undef PEX_DW_ASM_TAP
+#undef PEX_DW_ASM_ROW
+#undef PEX_DW_ASM_OUT
+#endif
+
 void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
                              const int8_t *weights, const int32_t *bias,
                              const int32_t *multiplier, const int8_t *shift,
@@ -1031,12 +1129,69 @@ void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
         b[2] = bias[c + 2];
         b[3] = bias[c + 3];
       }
+#if PEX_DSP_ACLE
+      /* The assembly row path: 3x3, full-range output, every shift of the
+       * group >= 32 (then the rounding term is the table's and the sign
+       * multiplier -2^31). */
+      int32_t rowAsm = fast3x3 && range.full && oxHi > oxLo;
+      DwJob job;
+      if (rowAsm) {
+        job.xs = xStep;
+        job.ys = yStep;
+        job.wexp = wexp;
+        job.nzp2 = nzp2;
+        job.ops = ops;
+        job.zp = range.zp;
+        job.pixStep = sw * ips;
+        for (int32_t j = 0; j < 4; ++j) {
+          const int32_t sh = shift[c + j];
+          job.bias[j] = b[j];
+          job.rq[4 * j] = (int32_t)(uint32_t)rqTable[sh & 63].round;
+          job.rq[4 * j + 1] = (int32_t)(rqTable[sh & 63].round >> 32);
+          job.rq[4 * j + 2] = multiplier[c + j];
+          job.rq[4 * j + 3] = sh - 32;
+          rowAsm &= sh >= 32;
+        }
+      }
+#endif
       for (int32_t oy = 0; oy < p->out_h; ++oy) {
         const int32_t iy0 = oy * p->stride_h - p->pad_top;
         const int32_t kyLo = firstTap(iy0, dh);
         const int32_t nky = endTap(iy0, dh, kh, p->in_h) - kyLo;
         const int8_t *xrow = input + (iy0 + kyLo * dh) * p->in_w * ips + c;
         const int32_t rowFull = nky == kh;
+#if PEX_DSP_ACLE
+        if (rowAsm) {
+          /* The run of interior pixels through the assembly, the others
+           * pixel by pixel with the same resolved parameters. */
+          int32_t runLo = p->out_w, runHi = p->out_w;
+          if (rowFull) {
+            job.x = xrow + (oxLo * sw - p->pad_left) * ips;
+            job.out = output + (oy * p->out_w + oxLo) * ops + c;
+            job.count = oxHi - oxLo;
+            dwRow3x3(&job);
+            runLo = oxLo;
+            runHi = oxHi;
+          }
+          for (int32_t ox = 0; ox < p->out_w; ++ox) {
+            if (ox == runLo) {
+              ox = runHi - 1;
+              continue;
+            }
+            const int32_t ix0 = ox * sw - p->pad_left;
+            const int32_t kxLo = firstTap(ix0, dw);
+            const int32_t nkx = endTap(ix0, dw, kw, p->in_w) - kxLo;
+            int32_t sum[4] = {b[0], b[1], b[2], b[3]};
+            if (nky > 0 && nkx > 0)
+              dwWindow(xrow + (ix0 + kxLo * dw) * ips, xStep, yStep,
+                       wexp + 2 * (kyLo * kw + kxLo), kw, nky, nkx, nzp2,
+                       sum);
+            dwOut4(sum, job.rq, range.zp,
+                   output + (oy * p->out_w + ox) * ops + c);
+          }
+          continue;
+        }
+#endif
         for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += DW_BLOCK) {
           const int32_t n =
               p->out_w - ox0 < DW_BLOCK ? p->out_w - ox0 : DW_BLOCK;
