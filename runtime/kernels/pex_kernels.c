@@ -174,6 +174,24 @@ requantTwo(const int32_t *s0, const int32_t *s1, int32_t n,
   }
 }
 
+/* The output stage of one pixel's sums s[c] for n channels. */
+static inline __attribute__((always_inline)) void
+requantOne(const int32_t *s, int32_t n, const int32_t *multiplier,
+           const int8_t *shift, OutRange r, int8_t *y, const int full) {
+#pragma clang loop unroll(disable)
+  for (int32_t c = 0; c < n; ++c) {
+    const int32_t sh = shift[c], m = multiplier[c], a = s[c];
+    const RqShift *e = &rqTable[sh];
+    int32_t v;
+    if (sh >= 32)
+      v = (int32_t)((e->round + (int64_t)a * m -
+                     ((int64_t)((uint32_t)a >> 31) << 31)) >> 32) >> e->post;
+    else
+      v = (int32_t)((e->round + (int64_t)(int32_t)((uint32_t)a << e->pre) * m) >> 32);
+    y[c] = (int8_t)outClamp(v, r, full);
+  }
+}
+
 static inline uint32_t negZeroPoint2(int32_t zp) {
   return ((uint32_t)-zp & 0xFFFFu) | ((uint32_t)-zp << 16);
 }
@@ -1340,8 +1358,10 @@ void pex_fully_connected_s8(const pex_fc_params *p, const int8_t *input,
           s += (uint32_t)((x[4 * groups + i] - zp) * u[i]);
         sums[r] = (int32_t)s;
       }
-      requantBlock(sums, 1, rows, 4, 0, multiplier + o, shift + o, range,
-                   y + o, 4);
+      if (range.full)
+        requantOne(sums, rows, multiplier + o, shift + o, range, y + o, 1);
+      else
+        requantOne(sums, rows, multiplier + o, shift + o, range, y + o, 0);
     }
   }
 }
