@@ -4,6 +4,7 @@
 #define PEX_INITALLPASSES_H
 
 #include "pex/Dialect/Partial/Transforms/Passes.h"
+#include "pex/Pipelines/CortexMPasses.h"
 #include "pex/Pipelines/HostPipeline.h"
 #include "pex/Pipelines/Passes.h"
 #include "pex/Pipelines/Pipelines.h"
@@ -18,6 +19,7 @@ inline void registerAllPasses() {
   registerPexPipelines();
   registerPexHostPasses();
   registerPexHostPipeline();
+  registerPexCortexMPasses();
 }
 
 } // namespace mlir::pex
