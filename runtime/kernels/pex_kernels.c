@@ -684,7 +684,7 @@ __attribute__((naked, noinline)) static void accJob(AccJob *job) {
  * the 2x2 micro-kernel, and the output stage requantises the block channel
  * by channel (the consumer writes the sums back instead). */
 
-#define CONV_BLOCK 32 /* output channels per block (2 x 128 bytes of stack) */
+#define CONV_BLOCK 16 /* output channels per block (2 x 64 bytes of stack) */
 
 typedef struct {
   const pex_conv_params *p;
@@ -885,7 +885,7 @@ void pex_requantize_s32_s8(const int32_t *acc, int32_t pixels,
  * more than DW_MAX_TAPS taps, take a plain loop. */
 
 #define DW_MAX_TAPS 25
-#define DW_BLOCK 32 /* output pixels per block of sums (512 bytes of stack) */
+#define DW_BLOCK 8 /* output pixels per block of sums (128 bytes of stack) */
 
 static inline int32_t firstTap(int32_t origin, int32_t dilation) {
   /* Smallest k >= 0 with origin + k * dilation >= 0. */
