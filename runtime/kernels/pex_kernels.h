@@ -20,8 +20,11 @@
  * is a struct of int32_t only, so a compiler can emit it as a constant i32
  * array in flash and pass its address.
  *
- * Pointers: int8 and int32 tensors need no alignment, except `scratch`
- * (4-byte aligned) and `acc` (4-byte aligned int32).
+ * Pointers: int8 tensors need no alignment; int32 arrays (bias,
+ * multiplier, acc) and `scratch` must be 4-byte aligned (LDRD/LDM).
+ * Scratch sizes come from the *_scratch_bytes functions; depthwise and
+ * fully connected need none. The kernels keep no state and allocate
+ * nothing; their stack use is under 1 KiB.
  */
 
 #ifndef PEX_KERNELS_H
