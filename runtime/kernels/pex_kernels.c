@@ -269,6 +269,46 @@ typedef struct {
   int8_t *stage;       /* int8 window staging when cin % 4 != 0 (else NULL) */
 } Im2col;
 
+/* The raw int8 window of output pixel (oy, ox), padding = zp, in the
+ * order of the weights: used when cin % 4 != 0 (the first layers), where
+ * groups of four straddle taps. A kernel row inside the input is one
+ * contiguous run when the pixels are dense. */
+static void gatherWindow(const Im2col *c, int8_t *dst, int32_t oy,
+                         int32_t ox) {
+  const pex_conv_params *p = c->p;
+  const int32_t cin = c->cin, kh = p->kernel_h, kw = p->kernel_w;
+  const int32_t dh = p->dilation_h, dw = p->dilation_w;
+  const int32_t inH = p->in_h, inW = p->in_w, ips = p->in_pixel_stride;
+  const int32_t rowLen = kw * cin;
+  const int8_t zp = (int8_t)p->input_zp;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top;
+  const int32_t ix0 = ox * p->stride_w - p->pad_left;
+  const int32_t rowInside =
+      dw == 1 && ips == cin && ix0 >= 0 && ix0 + kw <= inW;
+  for (int32_t ky = 0; ky < kh; ++ky, dst += rowLen) {
+    const int32_t iy = iy0 + ky * dh;
+    if (iy < 0 || iy >= inH) {
+      for (int32_t j = 0; j < rowLen; ++j)
+        dst[j] = zp;
+      continue;
+    }
+    const int8_t *row = c->input + iy * inW * ips;
+    if (rowInside) {
+      copyBytes(dst, row + ix0 * ips, rowLen);
+      continue;
+    }
+    for (int32_t kx = 0; kx < kw; ++kx) {
+      const int32_t ix = ix0 + kx * dw;
+      int8_t *d = dst + kx * cin;
+      if (ix >= 0 && ix < inW)
+        copyBytes(d, row + ix * ips, cin);
+      else
+        for (int32_t j = 0; j < cin; ++j)
+          d[j] = zp;
+    }
+  }
+}
+
 /* Fills pixel pix of the pair buffer with the window of output pixel
  * (oy, ox). */
 static void im2col(const Im2col *c, int16_t *buf, int32_t pix, int32_t oy,
@@ -285,9 +325,11 @@ static void im2col(const Im2col *c, int16_t *buf, int32_t pix, int32_t oy,
     putRun(buf, cin, pix, 0, src, cin, zp);
     return;
   }
-  int8_t *stage = c->stage;
-  const int32_t contiguousRows =
-      p->dilation_w == 1 && p->in_pixel_stride == cin;
+  if (c->stage) {
+    gatherWindow(c, c->stage, oy, ox);
+    putRun(buf, c->segLen, pix, 0, c->stage, c->segLen, zp);
+    return;
+  }
   int32_t t = 0;
   for (int32_t ky = 0; ky < p->kernel_h; ++ky) {
     const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
@@ -297,30 +339,12 @@ static void im2col(const Im2col *c, int16_t *buf, int32_t pix, int32_t oy,
       const int8_t *src = rowOk && ix >= 0 && ix < p->in_w
                               ? c->input + (iy * p->in_w + ix) * p->in_pixel_stride
                               : 0;
-      if (stage) {
-        /* Gather the raw window (padding = zp), convert it at the end; a
-         * kernel row inside the input is one contiguous run when pixels
-         * are dense. */
-        int8_t *dst = stage + t * cin;
-        if (kx == 0 && src && contiguousRows && ix + p->kernel_w <= p->in_w) {
-          copyBytes(dst, src, p->kernel_w * cin);
-          t += p->kernel_w;
-          break;
-        }
-        if (src)
-          copyBytes(dst, src, cin);
-        else
-          for (int32_t j = 0; j < cin; ++j)
-            dst[j] = (int8_t)zp;
-      } else if (c->segmented) {
+      if (c->segmented)
         putRun(buf + t * 2 * cin, cin, pix, 0, src, cin, zp);
-      } else {
+      else
         putRun(buf, c->segLen, pix, t * cin, src, cin, zp);
-      }
     }
   }
-  if (stage)
-    putRun(buf, c->segLen, pix, 0, stage, c->segLen, zp);
 }
 
 /* ---- The 2x2 micro-kernel ------------------------------------------------
