@@ -5,6 +5,7 @@
 
 #include "pex/Dialect/Partial/Transforms/Passes.h"
 #include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Pipelines/CortexMPipeline.h"
 #include "pex/Pipelines/HostPipeline.h"
 #include "pex/Pipelines/Passes.h"
 #include "pex/Pipelines/Pipelines.h"
@@ -20,6 +21,7 @@ inline void registerAllPasses() {
   registerPexHostPasses();
   registerPexHostPipeline();
   registerPexCortexMPasses();
+  registerPexCortexMPipeline();
 }
 
 } // namespace mlir::pex

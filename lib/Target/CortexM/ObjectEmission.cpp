@@ -136,4 +136,13 @@ void mlir::pex::registerCortexMTranslations() {
         registerBuiltinDialectTranslation(registry);
         registerLLVMDialectTranslation(registry);
       });
+  TranslateFromMLIRRegistration header(
+      "mlir-to-cortexm-header",
+      "Write the C header of a model compiled by --pex-cortexm-pipeline",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        return emitCortexMHeader(op, os);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<DLTIDialect, LLVM::LLVMDialect>();
+      });
 }

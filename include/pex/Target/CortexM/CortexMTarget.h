@@ -29,8 +29,15 @@ LogicalResult emitCortexMObject(Operation *module,
                                 const CortexMTargetOptions &options,
                                 llvm::raw_ostream &os);
 
+/// Writes the C header of a model compiled by --pex-cortexm-pipeline, from
+/// the module attributes `pex.model` and `pex.arena`: the entry point
+/// `int <name>_run(const int8_t *input, int8_t *output)`, `<NAME>_INPUT_BYTES`,
+/// `<NAME>_OUTPUT_BYTES`, `<NAME>_ARENA_BYTES`, shapes, quantisation, arena
+/// offsets and the `<name>_input()`/`<name>_output()` arena slots.
+LogicalResult emitCortexMHeader(Operation *module, llvm::raw_ostream &os);
+
 /// Registers `--mlir-to-cortexm-obj` with its `--mcpu` and `--float-abi`
-/// options.
+/// options, and `--mlir-to-cortexm-header`.
 void registerCortexMTranslations();
 
 } // namespace mlir::pex

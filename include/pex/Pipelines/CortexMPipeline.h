@@ -1,0 +1,85 @@
+//===- CortexMPipeline.h - the Cortex-M pipeline ----------------*- C++ -*-===//
+//
+// The Cortex-M pipeline compiles a TOSA model, with or without partial
+// execution, to the LLVM dialect for a bare-metal Cortex-M4/M7: one static
+// arena for every buffer (model input and output included), constants in
+// flash, 32-bit indices, a C entry point `<name>_run`, no heap and no runtime
+// library. `pex-translate --mlir-to-cortexm-obj` and
+// `--mlir-to-cortexm-header` then write the object and its C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PEX_PIPELINES_CORTEXMPIPELINE_H
+#define PEX_PIPELINES_CORTEXMPIPELINE_H
+
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mlir::pex {
+
+struct PexCortexMPipelineOptions
+    : public PassPipelineOptions<PexCortexMPipelineOptions> {
+  PassOptions::Option<std::string> name{
+      *this, "name",
+      llvm::cl::desc("Model name, a C identifier: the entry point is "
+                     "<name>_run, the arena <name>_arena"),
+      llvm::cl::init("model")};
+  PassOptions::Option<bool> partial{
+      *this, "partial",
+      llvm::cl::desc("Form and lower partial.chain ops (false: the unsplit "
+                     "whole-buffer baseline)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> slices{
+      *this, "slices",
+      llvm::cl::desc("Force this many slices per chain (0: chosen by the "
+                     "memory model)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> sliceSize{
+      *this, "slice-size",
+      llvm::cl::desc("Force this many channels per slice in every chain "
+                     "(0: as formed)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> sramBudget{
+      *this, "sram-budget",
+      llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
+                     "the peak)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> alignment{
+      *this, "alignment",
+      llvm::cl::desc("Alignment of the buffers in the arena and of the "
+                     "constants, in bytes"),
+      llvm::cl::init(8)};
+  PassOptions::Option<bool> checkBuffers{
+      *this, "check-buffers",
+      llvm::cl::desc("Run --pex-check-buffers after bufferization"),
+      llvm::cl::init(true)};
+  PassOptions::Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Print the memory report with the arena: '' (none), "
+                     "'text' or 'json'"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> reportFile{
+      *this, "report-file",
+      llvm::cl::desc("Memory report output file ('-' for standard output)"),
+      llvm::cl::init("-")};
+};
+
+/// Adds the Cortex-M pipeline to `pm` (on builtin.module): the legality gate,
+/// the shared front half (chains, kernel fusion, bufferization, buffer check)
+/// with the TOSA memory report recorded on the module, --pex-plan-memory,
+/// --pex-cortexm-entry, the optional memory report, copies without a runtime
+/// library, the lowering to the LLVM dialect with 32-bit indices and
+/// bare-pointer calls, and --pex-check-bare-metal.
+void buildPexCortexMPipeline(OpPassManager &pm,
+                             const PexCortexMPipelineOptions &options);
+
+/// Registers `--pex-cortexm-pipeline`.
+void registerPexCortexMPipeline();
+
+} // namespace mlir::pex
+
+#endif // PEX_PIPELINES_CORTEXMPIPELINE_H
