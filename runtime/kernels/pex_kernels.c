@@ -702,11 +702,14 @@ __attribute__((naked, noinline)) static void accJob(AccJob *job) {
 /* ---- Convolution driver ------------------------------------------------
  *
  * Output pixels in pairs (the last one of an odd count is paired with
- * itself). For each pair and each block of up to CONV_BLOCK output
- * channels: the sums start from the bias (or, for the consumer, from the
- * accumulator), every segment of the window adds its dot products through
- * the 2x2 micro-kernel, and the output stage requantises the block channel
- * by channel (the consumer writes the sums back instead). */
+ * itself). On the DSP path, full channel pairs go through pairJob (or, for
+ * the consumer, accJob). Everything else (an odd last channel, a lone last
+ * pixel, segmented windows, narrow activation ranges, no bias, the
+ * portable path) goes in blocks of up to CONV_BLOCK output channels: the
+ * sums start from the bias (or, for the consumer, from the accumulator),
+ * every segment of the window adds its dot products through the 2x2
+ * micro-kernel, and the output stage requantises the block channel by
+ * channel (the consumer writes the sums back instead). */
 
 #define CONV_BLOCK 16 /* output channels per block (2 x 64 bytes of stack) */
 
@@ -904,9 +907,12 @@ void pex_requantize_s32_s8(const int32_t *acc, int32_t pixels,
  * every output pixel each tap costs one word of input, SXTAB16 x2
  * (subtracting the zero point), LDRD of the weights and SMLABB/SMLATT x4.
  * Taps outside the input are skipped: padding contributes (zp - zp) * w = 0.
- * Sums go to a row block on the stack and through the output stage channel
- * by channel. The channels after the last group of four, and kernels of
- * more than DW_MAX_TAPS taps, take a plain loop. */
+ * 3x3 kernels with full-range outputs and shifts >= 32 (the usual case) run
+ * the interior of each row through dwRow3x3 and the border pixels one by
+ * one; otherwise sums go to blocks of DW_BLOCK pixels on the stack and
+ * through the output stage channel by channel. The channels after the last
+ * group of four, and kernels of more than DW_MAX_TAPS taps, take a plain
+ * loop. */
 
 #define DW_MAX_TAPS 25
 #define DW_BLOCK 8 /* output pixels per block of sums (128 bytes of stack) */
