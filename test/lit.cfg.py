@@ -90,7 +90,8 @@ if os.path.exists(tflite_fuzzer):
 # drivers CMake configures into the tools directory, clang to link models
 # with their harness, MLIR's C runner utilities, and numpy for the
 # reference interpreter.
-llvm_config.add_tool_substitutions(["pex-run-host", "pex-difftest"], tool_dirs)
+llvm_config.add_tool_substitutions(["pex-run-host", "pex-difftest", "pex-compile"],
+                                   tool_dirs)
 host_runtime = os.path.join(config.llvm_tools_dir, os.pardir, "lib",
                             "libmlir_c_runner_utils.so")
 try:

@@ -4,18 +4,28 @@
  *
  * The model is given by -D flags: PEX_MODEL_RUN (the entry point,
  * int run(const void *in, void *out)), PEX_MODEL_INPUT_BYTES and
- * PEX_MODEL_OUTPUT_BYTES. */
+ * PEX_MODEL_OUTPUT_BYTES. When the model's header exposes the input and
+ * output slots of its arena (PEX_MODEL_HEADER, included, with the accessors
+ * PEX_MODEL_INPUT and PEX_MODEL_OUTPUT), the input is read straight into its
+ * slot and the entry point gets the slots: no buffer outside the arena, no
+ * copy inside the measured inference. */
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#ifdef PEX_MODEL_HEADER
+#include PEX_MODEL_HEADER
+#else
 extern int PEX_MODEL_RUN(const void *input, void *output);
+#endif
 extern volatile uint32_t pex_systick_wraps;
 extern uint32_t __stack_limit;
 
-static uint8_t input[PEX_MODEL_INPUT_BYTES];
-static uint8_t output[PEX_MODEL_OUTPUT_BYTES];
+#ifndef PEX_MODEL_INPUT
+static uint8_t inputBuffer[PEX_MODEL_INPUT_BYTES];
+static uint8_t outputBuffer[PEX_MODEL_OUTPUT_BYTES];
+#endif
 
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014)
@@ -39,7 +49,14 @@ static int readFile(const char *path, uint8_t *data, size_t size) {
 }
 
 int main(void) {
-  if (!readFile("pex_input.bin", input, sizeof(input)))
+#ifdef PEX_MODEL_INPUT
+  uint8_t *input = (uint8_t *)(void *)PEX_MODEL_INPUT();
+  uint8_t *output = (uint8_t *)(void *)PEX_MODEL_OUTPUT();
+#else
+  uint8_t *input = inputBuffer;
+  uint8_t *output = outputBuffer;
+#endif
+  if (!readFile("pex_input.bin", input, PEX_MODEL_INPUT_BYTES))
     return 2;
 
   /* Paint the stack below this frame so that the deepest use of the
@@ -55,7 +72,7 @@ int main(void) {
   SYST_CVR = 0;
   pex_systick_wraps = 0;
   SYST_CSR = 7;
-  int status = PEX_MODEL_RUN(input, output);
+  int status = PEX_MODEL_RUN((void *)input, (void *)output);
   uint32_t current = SYST_CVR;
   SYST_CSR = 0;
   uint64_t ticks = (uint64_t)pex_systick_wraps * 0x1000000u +
@@ -67,7 +84,8 @@ int main(void) {
   unsigned stackBytes = (unsigned)(sp - (uint32_t)deepest);
 
   FILE *file = fopen("pex_output.bin", "wb");
-  if (!file || fwrite(output, 1, sizeof(output), file) != sizeof(output)) {
+  if (!file || fwrite(output, 1, PEX_MODEL_OUTPUT_BYTES, file) !=
+                   PEX_MODEL_OUTPUT_BYTES) {
     printf("pex-harness: cannot write pex_output.bin\n");
     return 2;
   }

@@ -15,7 +15,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
-#include <cmath>
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -148,9 +148,11 @@ LogicalResult mlir::pex::emitCortexMHeader(Operation *op,
     os << ": " << tensor.cType << " [" << llvm::join(dims, ", ") << "]";
     auto scale = attr.getAs<FloatAttr>("scale");
     auto zeroPoint = attr.getAs<IntegerAttr>("zero_point");
-    if (scale && zeroPoint)
-      os << ", real = " << formatFloat(scale.getValueAsDouble()) << " * (q - "
-         << zeroPoint.getInt() << ")";
+    if (scale && zeroPoint) {
+      int64_t zero = zeroPoint.getInt();
+      os << ", real = " << formatFloat(scale.getValueAsDouble()) << " * (q "
+         << (zero < 0 ? "+ " : "- ") << std::abs(zero) << ")";
+    }
     os << " */\n";
     os << "#define " << tensor.macro << "_BYTES "
        << attr.getAs<IntegerAttr>("bytes").getInt() << "\n";

@@ -1,0 +1,210 @@
+"""Compile TOSA models for Cortex-M with ``--pex-cortexm-pipeline`` and run them.
+
+A model is lowered by ``pex-opt --pex-cortexm-pipeline`` to the LLVM dialect
+with a static arena, written by ``pex-translate --mlir-to-cortexm-obj`` as an
+ELF object and by ``--mlir-to-cortexm-header`` as its C header, and run on
+QEMU by ``tools/pex-run-qemu``. The memory report of the pipeline (the TOSA
+program's schedule and the arena) is extended with the object's sections.
+
+Used by the ``pex-compile`` and ``pex-difftest`` tools.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+from typing import Optional, Sequence
+
+#: Functions a compiled model may leave undefined: the C library's memory
+#: functions, under their C and their ARM EABI names.
+ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_memcpy4",
+                     "__aeabi_memcpy8", "__aeabi_memmove", "__aeabi_memmove4",
+                     "__aeabi_memmove8", "__aeabi_memset", "__aeabi_memset4",
+                     "__aeabi_memset8", "__aeabi_memclr", "__aeabi_memclr4",
+                     "__aeabi_memclr8")
+
+MCPUS = ("cortex-m4", "cortex-m7")
+
+
+class CortexMError(RuntimeError):
+    """A tool of the Cortex-M flow failed; the message says which and why."""
+
+
+@dataclasses.dataclass
+class Tools:
+    """Where the tools of the Cortex-M flow are."""
+
+    pex_opt: str
+    pex_translate: str
+    #: tools/pex-run-qemu/pex-run-qemu
+    run_qemu: str
+
+
+def _run(command: Sequence[str], what: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(list(command), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CortexMError(f"{what} failed ({os.path.basename(command[0])} exited with "
+                           f"{result.returncode}):\n{result.stderr.rstrip()}")
+    return result
+
+
+def pipeline_options(name: str = "model", partial: bool = True, slices: int = 0,
+                     slice_size: int = 0, sram_budget: int = 0, report_file: str = "") -> str:
+    """The option string of ``--pex-cortexm-pipeline``."""
+    options = (f"name={name} partial={'true' if partial else 'false'} slices={slices} "
+               f"slice-size={slice_size} sram-budget={sram_budget}")
+    if report_file:
+        options += f" report=json report-file={report_file}"
+    return options
+
+
+#: ELF section flags and types.
+_SHF_WRITE, _SHF_ALLOC, _SHF_EXECINSTR = 0x1, 0x2, 0x4
+_SHT_SYMTAB, _SHT_NOBITS = 2, 8
+
+
+def _read_elf32(path: str) -> tuple[bytes, list[dict]]:
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 1 or data[5] != 1:
+        raise CortexMError(f"{path} is not a little-endian ELF32 file")
+    shoff, = struct.unpack_from("<I", data, 0x20)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x2E)
+    sections = []
+    for i in range(shnum):
+        name, kind, flags, _, offset, size, link, _, _, entsize = struct.unpack_from(
+            "<10I", data, shoff + i * shentsize)
+        sections.append({"name_offset": name, "type": kind, "flags": flags,
+                         "offset": offset, "size": size, "link": link, "entsize": entsize})
+    names = sections[shstrndx]
+    for section in sections:
+        start = names["offset"] + section["name_offset"]
+        section["name"] = data[start:data.index(b"\0", start)].decode()
+    return data, sections
+
+
+def section_sizes(path: str) -> dict:
+    """Flash and SRAM bytes of an object: text (code), rodata (read-only data
+    and unwinding tables), data (initialised, in flash and copied to SRAM)
+    and bss (zero-initialised SRAM, the arena)."""
+    _, sections = _read_elf32(path)
+    sizes = {"text": 0, "rodata": 0, "data": 0, "bss": 0}
+    for s in sections:
+        if not s["flags"] & _SHF_ALLOC:
+            continue
+        if s["type"] == _SHT_NOBITS:
+            sizes["bss"] += s["size"]
+        elif s["flags"] & _SHF_WRITE:
+            sizes["data"] += s["size"]
+        elif s["flags"] & _SHF_EXECINSTR:
+            sizes["text"] += s["size"]
+        else:
+            sizes["rodata"] += s["size"]
+    return sizes
+
+
+def symbols(path: str) -> tuple[list[str], dict[str, int]]:
+    """The undefined symbols of an object, and the sizes of the defined ones."""
+    data, sections = _read_elf32(path)
+    undefined, sizes = [], {}
+    for s in sections:
+        if s["type"] != _SHT_SYMTAB:
+            continue
+        strings = sections[s["link"]]
+        for i in range(1, s["size"] // 16):
+            name, _, size, info, _, shndx = struct.unpack_from(
+                "<IIIBBH", data, s["offset"] + i * 16)
+            start = strings["offset"] + name
+            text = data[start:data.index(b"\0", start)].decode()
+            if not text or (info & 0xF) in (3, 4):  # sections and files
+                continue
+            if shndx == 0:
+                undefined.append(text)
+            else:
+                sizes[text] = size
+    return sorted(set(undefined)), sizes
+
+
+def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "model",
+                  partial: bool = True, slices: int = 0, slice_size: int = 0,
+                  sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
+                  emit_mlir: Optional[str] = None) -> dict:
+    """Compiles the TOSA MLIR file ``model`` into ``<out_prefix>.o`` and
+    ``<out_prefix>.h``; returns the memory report of the pipeline (JSON) with
+    the object's sections and symbols added."""
+    if mcpu not in MCPUS:
+        raise CortexMError(f"unsupported --mcpu {mcpu!r} (expected {' or '.join(MCPUS)})")
+    with tempfile.TemporaryDirectory(prefix="pex-cortexm-") as work:
+        lowered = emit_mlir or os.path.join(work, "model.llvm.mlir")
+        report_file = os.path.join(work, "report.json")
+        _run([tools.pex_opt, model,
+              "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
+                                                           sram_budget, report_file),
+              "-o", lowered], "compiling the model (--pex-cortexm-pipeline)")
+        _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",
+              f"--float-abi={float_abi}", lowered, "-o", out_prefix + ".o"],
+             "writing the object (--mlir-to-cortexm-obj)")
+        _run([tools.pex_translate, "--mlir-to-cortexm-header", lowered,
+              "-o", out_prefix + ".h"], "writing the header (--mlir-to-cortexm-header)")
+        with open(report_file, encoding="utf-8") as f:
+            report = json.load(f)
+    sizes = section_sizes(out_prefix + ".o")
+    undefined, symbol_sizes = symbols(out_prefix + ".o")
+    disallowed = [s for s in undefined if s not in ALLOWED_UNDEFINED]
+    if disallowed:
+        raise CortexMError(f"{out_prefix}.o needs {', '.join(disallowed)}, which a bare-metal "
+                           f"program cannot link (allowed: {', '.join(ALLOWED_UNDEFINED[:3])})")
+    symbol = report.get("arena_symbol")
+    if symbol and symbol_sizes.get(symbol) != report.get("arena_bytes"):
+        raise CortexMError(f"the arena symbol {symbol} has {symbol_sizes.get(symbol)} bytes, "
+                           f"the plan {report.get('arena_bytes')}")
+    report["sections"] = sizes
+    report["flash_bytes"] = sizes["text"] + sizes["rodata"] + sizes["data"]
+    report["sram_bytes"] = sizes["bss"] + sizes["data"]
+    report["undefined_symbols"] = undefined
+    report["mcpu"] = mcpu
+    report["partial"] = partial
+    return report
+
+
+def count_macs(model: str, tools: Tools) -> int:
+    """MACs of the model's convolutions and matmuls (--pex-count-macs)."""
+    out = _run([tools.pex_opt, model, "--pex-count-macs", "-o", os.devnull],
+               "counting MACs").stdout
+    match = re.search(r"macs for @\S+: (\d+)", out)
+    if not match:
+        raise CortexMError(f"no MAC count in:\n{out}")
+    return int(match.group(1))
+
+
+def run_qemu(obj: str, tools: Tools, inputs: Sequence[str], outputs: Sequence[str],
+             mcpu: str = "cortex-m4", header: Optional[str] = None,
+             timeout: int = 600) -> dict:
+    """Runs a compiled model on QEMU, one inference per input; returns
+    ``arena_bytes``, ``flash_bytes`` (of the linked program) and per
+    inference ``stack_bytes`` and ``instructions``."""
+    command = [sys.executable, tools.run_qemu, obj, "--mcpu", mcpu, "--timeout", str(timeout)]
+    if header:
+        command += ["--header", header]
+    for i, o in zip(inputs, outputs):
+        command += ["--input", i, "--output", o]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CortexMError(f"running {obj} on QEMU ({mcpu}) failed:\n"
+                           f"{(result.stdout + result.stderr).rstrip()}")
+    measured = {"stack_bytes": [], "instructions": []}
+    for line in result.stdout.splitlines():
+        key, sep, value = line.partition("=")
+        if not sep or not value.isdigit():
+            continue
+        if key in measured:
+            measured[key].append(int(value))
+        else:
+            measured[key] = int(value)
+    return measured
