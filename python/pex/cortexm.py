@@ -55,10 +55,12 @@ def _run(command: Sequence[str], what: str) -> subprocess.CompletedProcess:
 
 
 def pipeline_options(name: str = "model", partial: bool = True, slices: int = 0,
-                     slice_size: int = 0, sram_budget: int = 0, report_file: str = "") -> str:
+                     slice_size: int = 0, sram_budget: int = 0, report_file: str = "",
+                     check_buffers: bool = True) -> str:
     """The option string of ``--pex-cortexm-pipeline``."""
     options = (f"name={name} partial={'true' if partial else 'false'} slices={slices} "
-               f"slice-size={slice_size} sram-budget={sram_budget}")
+               f"slice-size={slice_size} sram-budget={sram_budget} "
+               f"check-buffers={'true' if check_buffers else 'false'}")
     if report_file:
         options += f" report=json report-file={report_file}"
     return options
@@ -134,7 +136,7 @@ def symbols(path: str) -> tuple[list[str], dict[str, int]]:
 def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "model",
                   partial: bool = True, slices: int = 0, slice_size: int = 0,
                   sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
-                  emit_mlir: Optional[str] = None) -> dict:
+                  check_buffers: bool = True, emit_mlir: Optional[str] = None) -> dict:
     """Compiles the TOSA MLIR file ``model`` into ``<out_prefix>.o`` and
     ``<out_prefix>.h``; returns the memory report of the pipeline (JSON) with
     the object's sections and symbols added."""
@@ -145,7 +147,8 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
         report_file = os.path.join(work, "report.json")
         _run([tools.pex_opt, model,
               "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
-                                                           sram_budget, report_file),
+                                                           sram_budget, report_file,
+                                                           check_buffers),
               "-o", lowered], "compiling the model (--pex-cortexm-pipeline)")
         _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",
               f"--float-abi={float_abi}", lowered, "-o", out_prefix + ".o"],
