@@ -146,8 +146,10 @@ void printArenaText(llvm::raw_ostream &os, const llvm::json::Object &report) {
   os << "\n";
   if (std::optional<int64_t> greedy =
           report.getInteger("greedy_by_size_arena_bytes")) {
-    os << "  arena live-bytes bound: "
-       << *report.getInteger("arena_live_bytes_bound") << " bytes\n";
+    int64_t bound = *report.getInteger("arena_live_bytes_bound");
+    int64_t arena = *report.getInteger("arena_bytes");
+    os << "  arena live-bytes bound: " << bound << " bytes (the arena is "
+       << arena - bound << " bytes above it)\n";
     os << "  greedy-by-size arena: " << *greedy << " bytes\n";
     os << "  arena heuristic: " << *report.getString("arena_heuristic") << "\n";
   }

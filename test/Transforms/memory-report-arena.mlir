@@ -21,7 +21,7 @@
 
 // TEXT:      memory report for @f (arena only)
 // TEXT-NEXT:   arena: 80 bytes (@pex_arena, aligned to 8)
-// TEXT-NEXT:   arena live-bytes bound: 80 bytes
+// TEXT-NEXT:   arena live-bytes bound: 80 bytes (the arena is 0 bytes above it)
 // TEXT-NEXT:   greedy-by-size arena: 128 bytes
 // TEXT-NEXT:   arena heuristic: {{.*}}/in-place
 #id = affine_map<(d0) -> (d0)>
