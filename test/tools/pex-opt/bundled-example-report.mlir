@@ -1,4 +1,4 @@
-// The README's main command on the bundled example: the figures it promises.
+// The bundled example block: chain formation and the figures its memory report gives.
 // RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-verify-input --partial-form-chains --pex-memory-report -o /dev/null | FileCheck %s
 
 // CHECK-LABEL: memory report for @mobilenetv2_block
