@@ -47,6 +47,14 @@ else:
     lit_config.note("qemu-system-arm or arm-none-eabi-gcc missing: on-target "
                      "tests are UNSUPPORTED (scripts/setup.sh installs them)")
 
+# Memory timeline plots (pex-compile --plot, benchmarks/run.py) need
+# Debian's python3-matplotlib.
+try:
+    import matplotlib  # noqa: F401
+    config.available_features.add("matplotlib")
+except ImportError:
+    lit_config.note("matplotlib missing: the plot tests are UNSUPPORTED")
+
 # The kernel library's host tests (test/Runtime) build with clang-22.
 if shutil.which("clang-22"):
     config.available_features.add("clang-22")
