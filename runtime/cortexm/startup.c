@@ -24,10 +24,36 @@ static void fault(const char *what) {
   printf("pex-harness: %s\n", what);
   exit(3);
 }
-void HardFault_Handler(void) { fault("hard fault"); }
-void MemManage_Handler(void) { fault("memory management fault"); }
-void BusFault_Handler(void) { fault("bus fault"); }
-void UsageFault_Handler(void) { fault("usage fault"); }
+/* Called by the fault handlers with the exception stack frame (r0-r3, r12,
+ * lr, pc, xpsr): the faulting instruction and the fault status registers
+ * (CFSR, HFSR, MMFAR, BFAR) say what went wrong and where. */
+void pex_report_fault(const uint32_t *frame, const char *what) {
+  volatile const uint32_t *scb = (volatile const uint32_t *)0xE000ED28;
+  printf("pex-harness: %s at pc=0x%08lx lr=0x%08lx cfsr=0x%08lx "
+         "hfsr=0x%08lx mmfar=0x%08lx bfar=0x%08lx\n",
+         what, (unsigned long)frame[6], (unsigned long)frame[5],
+         (unsigned long)scb[0], (unsigned long)scb[1], (unsigned long)scb[3],
+         (unsigned long)scb[4]);
+  exit(3);
+}
+
+/* The frame is on the main or the process stack, as bit 2 of EXC_RETURN
+ * says. */
+#define PEX_FAULT_HANDLER(name, what)                                         \
+  __attribute__((used)) static const char name##_what[] = what;                                   \
+  __attribute__((naked)) void name(void) {                                    \
+    __asm volatile("tst lr, #4\n\t"                                           \
+                   "ite eq\n\t"                                               \
+                   "mrseq r0, msp\n\t"                                        \
+                   "mrsne r0, psp\n\t"                                        \
+                   "ldr r1, =" #name "_what\n\t"                              \
+                   "b pex_report_fault\n\t"                                   \
+                   ".ltorg");                                                 \
+  }
+PEX_FAULT_HANDLER(HardFault_Handler, "hard fault")
+PEX_FAULT_HANDLER(MemManage_Handler, "memory management fault")
+PEX_FAULT_HANDLER(BusFault_Handler, "bus fault")
+PEX_FAULT_HANDLER(UsageFault_Handler, "usage fault")
 void Default_Handler(void) { fault("unexpected interrupt"); }
 
 __attribute__((section(".vectors"), used)) void (*const pex_vectors[16])(void) = {

@@ -363,6 +363,10 @@ static inline void mac2x2(const int16_t *x, const int8_t *w0, int32_t wRow,
   if (groups <= 0)
     return;
 #if PEX_DSP_ACLE
+  /* The loop reads `row` and `end` after writing the sums and pointers, so
+   * every output is early-clobber ("+&r"): otherwise the compiler may give
+   * an input the register of an output with the same initial value (the
+   * odd last row passes row 0 and zero sums). */
   const int16_t *end = x + 8 * groups;
   uint32_t w, wa, xa, xb, ya, yb;
   __asm volatile("1:\n\t"
@@ -384,9 +388,9 @@ static inline void mac2x2(const int16_t *x, const int8_t *w0, int32_t wRow,
                  "smlad   %[s10], %[yb], %[w], %[s10]\n\t"
                  "cmp     %[xp], %[end]\n\t"
                  "bne     1b\n\t"
-                 : [s00] "+r"(a->s00), [s01] "+r"(a->s01),
-                   [s10] "+r"(a->s10), [s11] "+r"(a->s11), [xp] "+r"(x),
-                   [wp] "+r"(w0), [w] "=&r"(w), [wa] "=&r"(wa),
+                 : [s00] "+&r"(a->s00), [s01] "+&r"(a->s01),
+                   [s10] "+&r"(a->s10), [s11] "+&r"(a->s11), [xp] "+&r"(x),
+                   [wp] "+&r"(w0), [w] "=&r"(w), [wa] "=&r"(wa),
                    [xa] "=&r"(xa), [xb] "=&r"(xb), [ya] "=&r"(ya),
                    [yb] "=&r"(yb)
                  : [row] "r"(wRow), [end] "r"(end)
@@ -1288,6 +1292,7 @@ static inline void mac1x4(const int8_t *x, const int8_t *w0, int32_t wRow,
   if (groups <= 0)
     return;
 #if PEX_DSP_ACLE
+  /* Early-clobber outputs, as in mac2x2. */
   const int8_t *end = x + 4 * groups;
   const int8_t *w2 = w0 + 2 * wRow;
   uint32_t v, xa, w, wa;
@@ -1317,9 +1322,9 @@ static inline void mac1x4(const int8_t *x, const int8_t *w0, int32_t wRow,
                  "smlad   %[s0], %[v], %[w], %[s0]\n\t"
                  "cmp     %[xp], %[end]\n\t"
                  "bne     1b\n\t"
-                 : [s0] "+r"(a->s0), [s1] "+r"(a->s1), [s2] "+r"(a->s2),
-                   [s3] "+r"(a->s3), [xp] "+r"(x), [w0] "+r"(w0),
-                   [w2] "+r"(w2), [v] "=&r"(v), [xa] "=&r"(xa),
+                 : [s0] "+&r"(a->s0), [s1] "+&r"(a->s1), [s2] "+&r"(a->s2),
+                   [s3] "+&r"(a->s3), [xp] "+&r"(x), [w0] "+&r"(w0),
+                   [w2] "+&r"(w2), [v] "=&r"(v), [xa] "=&r"(xa),
                    [w] "=&r"(w), [wa] "=&r"(wa)
                  : [row] "r"(wRow), [end] "r"(end), [nzp] "r"(nzp2)
                  : "cc", "memory");
