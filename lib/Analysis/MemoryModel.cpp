@@ -235,11 +235,8 @@ void KernelGraph::formKernels(ArrayRef<Operation *> ops) {
         if (!isa<RankedTensorType>(operand.getType()))
           continue;
         Value root = getRoot(operand);
-        if (isConstantLike(root.getDefiningOp()))
-          continue;
         Operation *def = root.getDefiningOp();
-        if (def && kernelOf.lookup(def) == static_cast<int>(index) &&
-            kernelOf.count(def))
+        if (isConstantLike(def) || getKernelOf(def) == static_cast<int>(index))
           continue;
         inputs.insert(root);
       }
