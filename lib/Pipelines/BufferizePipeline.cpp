@@ -9,6 +9,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "pex/Dialect/Partial/Transforms/Passes.h"
+#include "pex/Pipelines/CortexMPasses.h"
 #include "pex/Pipelines/Passes.h"
 #include "pex/Transforms/Passes.h"
 
@@ -31,6 +32,8 @@ void mlir::pex::buildPexBufferizePipeline(OpPassManager &pm,
   partial::PartialLowerChainsOptions lower;
   lower.sliceSize = options.sliceSize;
   pm.addNestedPass<func::FuncOp>(partial::createPartialLowerChains(lower));
+  if (options.kernels)
+    pm.addNestedPass<func::FuncOp>(createPexLowerToKernels());
 
   // TOSA -> linalg on tensors, and fused kernels.
   OpPassManager &tosa = pm.nest<func::FuncOp>();

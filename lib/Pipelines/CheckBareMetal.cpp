@@ -14,6 +14,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "pex/Dialect/Kernel/IR/KernelOps.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace mlir::pex {
@@ -38,10 +39,12 @@ struct PexCheckBareMetalPass
 
   void runOnOperation() override {
     llvm::StringSet<> allowed;
-    if (allowedSymbols.empty())
+    if (allowedSymbols.empty()) {
       for (StringRef symbol : {"memcpy", "memmove", "memset"})
         allowed.insert(symbol);
-    else
+      for (StringRef symbol : pex::kernel::getLibraryFunctions())
+        allowed.insert(symbol);
+    } else
       for (const std::string &symbol : allowedSymbols)
         allowed.insert(symbol);
     std::string allowedList;

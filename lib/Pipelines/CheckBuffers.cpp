@@ -14,6 +14,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "pex/Dialect/Kernel/IR/KernelOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::pex {
@@ -70,6 +71,17 @@ bool isAccumulator(Value buffer) {
 
 /// Whether nothing reads or writes `buffer`: it only gives a shape, like the
 /// window operand of a linalg pooling operation.
+/// Whether every use of `buffer` is the scratch operand of a kernel library
+/// operation.
+bool isKernelScratch(Value buffer) {
+  return !buffer.use_empty() &&
+         llvm::all_of(buffer.getUses(), [](OpOperand &use) {
+           Operation *user = use.getOwner();
+           return isa<pex::kernel::KernelDialect>(user->getDialect()) &&
+                  pex::kernel::isScratchOperand(user, use.getOperandNumber());
+         });
+}
+
 bool isShapeOnly(Value buffer) {
   for (OpOperand &use : buffer.getUses()) {
     Operation *user = use.getOwner();
@@ -94,7 +106,8 @@ bool isPixelTile(MemRefType type) {
 }
 
 struct Summary {
-  unsigned total = 0, inSlices = 0, accumulators = 0, inTiles = 0, other = 0;
+  unsigned total = 0, inSlices = 0, accumulators = 0, inTiles = 0, scratch = 0,
+           other = 0;
   int64_t largestBytes = 0;
   Type largestType;
 };
@@ -120,7 +133,10 @@ struct PexCheckBuffersPass
                      << summary.total << " allocations, " << summary.inSlices
                      << " in slice loops, " << summary.accumulators
                      << " accumulators, " << summary.inTiles
-                     << " in kernel tiles, " << summary.other << " other";
+                     << " in kernel tiles, ";
+        if (summary.scratch)
+          llvm::outs() << summary.scratch << " kernel scratch, ";
+        llvm::outs() << summary.other << " other";
         if (summary.largestType)
           llvm::outs() << "; largest " << summary.largestBytes << " bytes ("
                        << summary.largestType << ")";
@@ -144,6 +160,13 @@ struct PexCheckBuffersPass
     // A buffer that nothing reads or writes holds no intermediate.
     if (isShapeOnly(alloc->getResult(0))) {
       ++summary.other;
+      return success();
+    }
+
+    // The working memory of a kernel library call: its size follows the
+    // kernel's window, not the channels of a chain.
+    if (isKernelScratch(alloc->getResult(0))) {
+      ++summary.scratch;
       return success();
     }
 

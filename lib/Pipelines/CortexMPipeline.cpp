@@ -21,6 +21,7 @@ void mlir::pex::buildPexCortexMPipeline(
   bufferize.slices = options.slices;
   bufferize.sliceSize = options.sliceSize;
   bufferize.sramBudget = options.sramBudget;
+  bufferize.kernels = options.kernels;
   bufferize.checkBuffers = options.checkBuffers;
   bufferize.bufferAlignment = options.alignment;
   bufferize.recordReport = true;
@@ -31,6 +32,9 @@ void mlir::pex::buildPexCortexMPipeline(
   plan.arenaName = options.name + "_arena";
   plan.alignment = options.alignment;
   pm.addPass(createPexPlanMemory(plan));
+  // After the arena, so that it holds the kernels' buffers and scratch.
+  if (options.kernels)
+    pm.addPass(createPexKernelsToCalls());
   PexCortexMEntryOptions entry;
   entry.name = options.name;
   pm.addPass(createPexCortexMEntry(entry));

@@ -18,14 +18,15 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/InitAllExtensions.h"
+#include "pex/Dialect/Kernel/IR/KernelDialect.h"
 #include "pex/Dialect/Partial/IR/ChannelSplitOpInterface.h"
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
 
 void mlir::pex::registerAllDialects(DialectRegistry &registry) {
   registry
-      .insert<partial::PartialDialect, tosa::TosaDialect, func::FuncDialect,
-              arith::ArithDialect, tensor::TensorDialect, linalg::LinalgDialect,
-              scf::SCFDialect, memref::MemRefDialect,
+      .insert<partial::PartialDialect, kernel::KernelDialect, tosa::TosaDialect,
+              func::FuncDialect, arith::ArithDialect, tensor::TensorDialect,
+              linalg::LinalgDialect, scf::SCFDialect, memref::MemRefDialect,
               bufferization::BufferizationDialect, LLVM::LLVMDialect,
               affine::AffineDialect, cf::ControlFlowDialect, math::MathDialect,
               vector::VectorDialect, index::IndexDialect, ub::UBDialect>();

@@ -31,6 +31,24 @@ ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_m
 
 MCPUS = ("cortex-m4", "cortex-m7")
 
+#: The int8 kernel library for ARMv7E-M that `--pex-kernels-to-calls` calls.
+KERNELS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.realpath(__file__)))), "runtime", "kernels")
+
+#: Its entry points, as `kernel::getLibraryFunctions()` lists them.
+KERNEL_FUNCTIONS = ("pex_conv2d_s8", "pex_depthwise_conv2d_s8", "pex_fully_connected_s8",
+                    "pex_conv2d_s8_consume", "pex_requantize_s32_s8")
+
+
+def kernel_flags(mcpu: str, float_abi: str = "hard", opt: str = "-O3") -> list[str]:
+    """clang-22 flags of the kernel library for a Cortex-M CPU."""
+    # -fshort-enums: the enum ABI of arm-none-eabi-gcc, so that linking with
+    # newlib code does not warn about mixed enum sizes.
+    triple = "thumbv7em-none-eabihf" if float_abi == "hard" else "thumbv7em-none-eabi"
+    return [f"--target={triple}", f"-mcpu={mcpu}", f"-mfloat-abi={float_abi}", "-mthumb",
+            "-fshort-enums", opt, "-ffunction-sections", "-fdata-sections", "-Wall",
+            "-Wextra"]
+
 
 class CortexMError(RuntimeError):
     """A tool of the Cortex-M flow failed; the message says which and why."""
@@ -56,11 +74,12 @@ def _run(command: Sequence[str], what: str) -> subprocess.CompletedProcess:
 
 def pipeline_options(name: str = "model", partial: bool = True, slices: int = 0,
                      slice_size: int = 0, sram_budget: int = 0, report_file: str = "",
-                     check_buffers: bool = True) -> str:
+                     check_buffers: bool = True, kernels: bool = True) -> str:
     """The option string of ``--pex-cortexm-pipeline``."""
     options = (f"name={name} partial={'true' if partial else 'false'} slices={slices} "
                f"slice-size={slice_size} sram-budget={sram_budget} "
-               f"check-buffers={'true' if check_buffers else 'false'}")
+               f"check-buffers={'true' if check_buffers else 'false'} "
+               f"kernels={'true' if kernels else 'false'}")
     if report_file:
         options += f" report=json report-file={report_file}"
     return options
@@ -111,10 +130,10 @@ def section_sizes(path: str) -> dict:
     return sizes
 
 
-def symbols(path: str) -> tuple[list[str], dict[str, int]]:
-    """The undefined symbols of an object, and the sizes of the defined ones."""
+def _symbol_table(path: str):
+    """(name, size, binding, section index) of each named symbol of an
+    object, sections and files left out."""
     data, sections = _read_elf32(path)
-    undefined, sizes = [], {}
     for s in sections:
         if s["type"] != _SHT_SYMTAB:
             continue
@@ -124,19 +143,55 @@ def symbols(path: str) -> tuple[list[str], dict[str, int]]:
                 "<IIIBBH", data, s["offset"] + i * 16)
             start = strings["offset"] + name
             text = data[start:data.index(b"\0", start)].decode()
-            if not text or (info & 0xF) in (3, 4):  # sections and files
-                continue
-            if shndx == 0:
-                undefined.append(text)
-            else:
-                sizes[text] = size
+            if text and (info & 0xF) not in (3, 4):  # sections and files
+                yield text, size, info >> 4, shndx
+
+
+def symbols(path: str) -> tuple[list[str], dict[str, int]]:
+    """The undefined symbols of an object, and the sizes of the defined ones."""
+    undefined, sizes = [], {}
+    for name, size, _, shndx in _symbol_table(path):
+        if shndx == 0:
+            undefined.append(name)
+        else:
+            sizes[name] = size
     return sorted(set(undefined)), sizes
+
+
+def defined_globals(path: str) -> list[str]:
+    """The global and weak symbols an object defines."""
+    _STB_GLOBAL, _STB_WEAK = 1, 2
+    return sorted({name for name, _, binding, shndx in _symbol_table(path)
+                   if shndx != 0 and binding in (_STB_GLOBAL, _STB_WEAK)})
+
+
+def link_kernel_library(obj: str, mcpu: str, float_abi: str) -> None:
+    """Makes the model object ``obj`` self-contained: compiles the kernel
+    library for ``mcpu`` and links the functions the model calls into
+    ``obj`` (a relocatable link that drops the unused ones), as local
+    symbols, so that two models can share one program. ``-Os``: the
+    assembly loops are the same at every level, so it costs under 2% of the
+    instructions for 40% of the code (docs/kernels.md)."""
+    model_symbols = defined_globals(obj)
+    with tempfile.TemporaryDirectory(prefix="pex-kernels-") as work:
+        kernels = os.path.join(work, "pex_kernels.o")
+        _run(["clang-22", *kernel_flags(mcpu, float_abi, opt="-Os"), "-c",
+              os.path.join(KERNELS_DIR, "pex_kernels.c"), "-o", kernels],
+             "compiling the kernel library (runtime/kernels)")
+        kernel_symbols = defined_globals(kernels)
+        merged = os.path.join(work, "model.o")
+        roots = [f"--undefined={symbol}" for symbol in model_symbols]
+        _run(["ld.lld-22", "-r", "--gc-sections", *roots, obj, kernels, "-o", merged],
+             "linking the kernel library into the model object")
+        _run(["llvm-objcopy-22", *[f"--localize-symbol={s}" for s in kernel_symbols],
+              merged, obj], "making the kernel library's symbols local")
 
 
 def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "model",
                   partial: bool = True, slices: int = 0, slice_size: int = 0,
                   sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
-                  check_buffers: bool = True, emit_mlir: Optional[str] = None) -> dict:
+                  check_buffers: bool = True, kernels: bool = True,
+                  emit_mlir: Optional[str] = None) -> dict:
     """Compiles the TOSA MLIR file ``model`` into ``<out_prefix>.o`` and
     ``<out_prefix>.h``; returns the memory report of the pipeline (JSON) with
     the object's sections and symbols added."""
@@ -148,7 +203,7 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
         _run([tools.pex_opt, model,
               "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
                                                            sram_budget, report_file,
-                                                           check_buffers),
+                                                           check_buffers, kernels),
               "-o", lowered], "compiling the model (--pex-cortexm-pipeline)")
         _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",
               f"--float-abi={float_abi}", lowered, "-o", out_prefix + ".o"],
@@ -157,6 +212,9 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
               "-o", out_prefix + ".h"], "writing the header (--mlir-to-cortexm-header)")
         with open(report_file, encoding="utf-8") as f:
             report = json.load(f)
+    undefined, _ = symbols(out_prefix + ".o")
+    if any(symbol in KERNEL_FUNCTIONS for symbol in undefined):
+        link_kernel_library(out_prefix + ".o", mcpu, float_abi)
     sizes = section_sizes(out_prefix + ".o")
     undefined, symbol_sizes = symbols(out_prefix + ".o")
     disallowed = [s for s in undefined if s not in ALLOWED_UNDEFINED]
@@ -173,6 +231,7 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
     report["undefined_symbols"] = undefined
     report["mcpu"] = mcpu
     report["partial"] = partial
+    report["kernels"] = kernels
     return report
 
 

@@ -21,19 +21,13 @@ import tempfile
 
 KERNELS = os.path.dirname(os.path.realpath(__file__))
 CORTEXM = os.path.join(KERNELS, "..", "cortexm")
+sys.path.insert(0, os.path.join(KERNELS, "..", "..", "python"))
+
+from pex.cortexm import kernel_flags  # noqa: E402  (needs the path above)
 GCC_CPU = {
     "cortex-m4": ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16"],
     "cortex-m7": ["-mcpu=cortex-m7", "-mfpu=fpv5-d16"],
 }
-
-
-def kernel_flags(mcpu, opt="-O3"):
-    """clang-22 flags of the kernel library for a Cortex-M CPU."""
-    # -fshort-enums: the enum ABI of arm-none-eabi-gcc, so the linker does
-    # not warn about mixed enum sizes.
-    return ["--target=thumbv7em-none-eabihf", f"-mcpu={mcpu}",
-            "-mfloat-abi=hard", "-mthumb", "-fshort-enums", opt,
-            "-ffunction-sections", "-Wall", "-Wextra"]
 
 
 def run(command):
@@ -62,7 +56,7 @@ def main():
         objects = []
         for name in ("pex_kernels.c", "pex_kernels_ref.c"):
             obj = os.path.join(work, name.replace(".c", ".o"))
-            run(["clang-22", *kernel_flags(args.mcpu, args.kernels_opt), "-c",
+            run(["clang-22", *kernel_flags(args.mcpu, opt=args.kernels_opt), "-c",
                  os.path.join(KERNELS, name), "-o", obj])
             objects.append(obj)
         if args.kernels_object:

@@ -15,9 +15,18 @@ module {
 
 // -----
 
+// So are the functions of the kernel library, which pex-compile links into
+// the model's object.
+module {
+  llvm.func @pex_requantize_s32_s8(!llvm.ptr, i32, i32, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, i32, i32, i32, !llvm.ptr, i32)
+  llvm.func @pex_conv2d_s8(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
+}
+
+// -----
+
 // Strided copies of the host pipeline call MLIR's runtime library.
 module {
-  // expected-error @+1 {{declares 'memrefCopy', which a bare-metal object cannot link (allowed: memcpy, memmove, memset)}}
+  // expected-error @+1 {{declares 'memrefCopy', which a bare-metal object cannot link (allowed: memcpy, memmove, memset, pex_conv2d_s8, pex_conv2d_s8_consume, pex_depthwise_conv2d_s8, pex_fully_connected_s8, pex_requantize_s32_s8)}}
   llvm.func @memrefCopy(i32, !llvm.ptr, !llvm.ptr)
 }
 
@@ -53,6 +62,6 @@ func.func @buffers() {
 // declares memset).
 // CUSTOM: error: declares 'memset', which a bare-metal object cannot link (allowed: expf, memcpy)
 module {
-  // expected-error @+1 {{declares 'expf', which a bare-metal object cannot link (allowed: memcpy, memmove, memset)}}
+  // expected-error @+1 {{declares 'expf', which a bare-metal object cannot link (allowed: memcpy, memmove, memset, pex_conv2d_s8, pex_conv2d_s8_consume, pex_depthwise_conv2d_s8, pex_fully_connected_s8, pex_requantize_s32_s8)}}
   llvm.func @expf(f32) -> f32
 }

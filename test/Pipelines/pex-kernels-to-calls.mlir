@@ -537,3 +537,25 @@ func.func @requantize_cropped_accumulator(%accbuf: memref<1x8x9x16xi32>, %b: mem
   kernel.requantize %acc, %b, %m, %sh, %y {output_zp = 0 : i32, act_min = -128 : i32, act_max = 127 : i32} : (memref<1x8x8x16xi32, strided<[1152, 144, 16, 1]>>, memref<16xi32>, memref<16xi32>, memref<16xi8>, memref<1x8x8x16xi8>) -> ()
   return
 }
+
+// -----
+
+// The kernels read their scratch as one contiguous block.
+
+func.func @strided_scratch(%x: memref<1x4x4x4xi8>, %w: memref<8x1x1x4xi8>, %b: memref<8xi32>, %m: memref<8xi32>, %sh: memref<8xi8>, %y: memref<1x4x4x8xi8>, %s: memref<16xi8, strided<[2]>>) {
+  // expected-error@+1 {{'kernel.conv2d' op has a scratch buffer that is not contiguous: 'memref<16xi8, strided<[2]>>'}}
+  kernel.conv2d %x, %w, %b, %m, %sh, %y, %s {stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, input_zp = 0 : i32, output_zp = 0 : i32, act_min = -128 : i32, act_max = 127 : i32} : (memref<1x4x4x4xi8>, memref<8x1x1x4xi8>, memref<8xi32>, memref<8xi32>, memref<8xi8>, memref<1x4x4x8xi8>, memref<16xi8, strided<[2]>>) -> ()
+  return
+}
+
+// -----
+
+// A declaration of a library function with another type is not reused.
+
+func.func private @pex_requantize_s32_s8(i32)
+
+func.func @conflicting_declaration(%acc: memref<1x2x2x4xi32>, %b: memref<4xi32>, %m: memref<4xi32>, %sh: memref<4xi8>, %y: memref<1x2x2x4xi8>) {
+  // expected-error@+1 {{'kernel.requantize' op needs @pex_requantize_s32_s8 of type '(!llvm.ptr, i32, i32, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, i32, i32, i32, !llvm.ptr, i32) -> ()', but the module defines another symbol of that name}}
+  kernel.requantize %acc, %b, %m, %sh, %y {output_zp = 0 : i32, act_min = -128 : i32, act_max = 127 : i32} : (memref<1x2x2x4xi32>, memref<4xi32>, memref<4xi32>, memref<4xi8>, memref<1x2x2x4xi8>) -> ()
+  return
+}

@@ -13,6 +13,6 @@
 // The Cortex-M pipeline, with the same arena as in pex-opt
 // (test/Pipelines/pex-cortexm-pipeline.mlir).
 // CORTEXM: memory report for @mobilenetv2_block (recorded)
-// CORTEXM: arena: 55472 bytes (@block_arena, aligned to 8)
+// CORTEXM: arena: 55296 bytes (@block_arena, aligned to 8)
 
 // DIALECT: partial.chain(%{{.*}}) channels(12) slice(5) accumulate

@@ -28,6 +28,9 @@ struct PexBufferizeOptions {
   int64_t sliceSize = 0;
   /// SRAM budget of chain formation in bytes (0: minimise the peak).
   int64_t sramBudget = 0;
+  /// Replace the fused int8 kernels the kernel library computes by `kernel`
+  /// operations (--pex-lower-to-kernels), after the chains are lowered.
+  bool kernels = false;
   /// Run --pex-check-buffers after bufferization, and print its summary.
   bool checkBuffers = true;
   bool bufferReport = false;
@@ -41,7 +44,8 @@ struct PexBufferizeOptions {
 
 /// Adds to `pm` (on builtin.module): --partial-form-chains (when `partial`),
 /// the recorded memory report (when `recordReport`) and --partial-lower-chains
-/// on every function, the TOSA -> linalg
+/// on every function, --pex-lower-to-kernels (when `kernels`), the TOSA ->
+/// linalg
 /// conversions and --pex-fuse-kernels, one-shot bufferization with identity
 /// layouts at function boundaries, results as out-parameters, the buffer
 /// check, CSE and canonicalization. The functions then work on memrefs, with

@@ -48,6 +48,13 @@ struct PexCortexMPipelineOptions
       llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
                      "the peak)"),
       llvm::cl::init(0)};
+  PassOptions::Option<bool> kernels{
+      *this, "kernels",
+      llvm::cl::desc("Compute the int8 convolutions, depthwise convolutions, "
+                     "fully connected layers and chain accumulations with the "
+                     "kernel library for ARMv7E-M (runtime/kernels; false: "
+                     "the generic loops)"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> alignment{
       *this, "alignment",
       llvm::cl::desc("Alignment of the buffers in the arena and of the "
@@ -70,7 +77,8 @@ struct PexCortexMPipelineOptions
 
 /// Adds the Cortex-M pipeline to `pm` (on builtin.module): the legality gate,
 /// the shared front half (chains, kernel fusion, bufferization, buffer check)
-/// with the TOSA memory report recorded on the module, --pex-plan-memory,
+/// with the TOSA memory report recorded on the module and the fused int8
+/// kernels as `kernel` operations, --pex-plan-memory, --pex-kernels-to-calls,
 /// --pex-cortexm-entry, the optional memory report, copies without a runtime
 /// library, the lowering to the LLVM dialect with 32-bit indices and
 /// bare-pointer calls, and --pex-check-bare-metal.

@@ -75,6 +75,9 @@ def PexCheckBuffers : Pass<"pex-check-buffers", "::mlir::ModuleOp"> {
       int32 intermediate of a fused `conv -> rescale` or quantised add
       remains.
 
+    The scratch buffer of a `kernel` operation (working memory of the kernel
+    library, sized by the kernel's window) is accepted anywhere.
+
     Each violation is an error at the allocation. With `report=true` the pass
     also prints, per function, how many allocations it checked in each
     class, and the largest.

@@ -90,6 +90,10 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   module->setTargetTriple(triple);
   module->setDataLayout(machine->createDataLayout());
   for (llvm::Function &function : *module) {
+    // Nothing unwinds through a model: the C library and the kernel library
+    // do not throw. Without this, calls would pull in the EHABI personality
+    // routine (__aeabi_unwind_cpp_pr0), which bare-metal programs lack.
+    function.addFnAttr(llvm::Attribute::NoUnwind);
     if (function.isDeclaration())
       continue;
     function.addFnAttr("target-cpu", options.cpu);
