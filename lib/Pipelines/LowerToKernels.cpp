@@ -184,6 +184,27 @@ bool fitsShift(const OutputStage &stage, Value weights, Value bias,
   return bound < (int64_t{1} << (stage.minShift - 1));
 }
 
+/// The input zero point of a convolution the kernels compute: statically
+/// shaped int8 input and weights with weight zero point 0, an int32 result.
+template <typename ConvOp>
+std::optional<int64_t> getInt8InputZeroPoint(ConvOp conv) {
+  if (!hasElementType(conv.getInput(), 8) ||
+      !hasElementType(conv.getWeight(), 8) ||
+      !hasElementType(conv.getOutput(), 32))
+    return std::nullopt;
+  FailureOr<int64_t> inputZp = conv.getInputZeroPoint();
+  FailureOr<int64_t> weightZp = conv.getWeightZeroPoint();
+  if (failed(inputZp) || failed(weightZp) || *weightZp != 0 ||
+      *inputZp < -128 || *inputZp > 127)
+    return std::nullopt;
+  return *inputZp;
+}
+
+/// Bias, multiplier and shift with one value per output channel.
+struct ChannelParams {
+  Value bias, multiplier, shift;
+};
+
 class KernelRewriter {
 public:
   explicit KernelRewriter(MLIRContext *context) : rewriter(context) {}
@@ -193,10 +214,15 @@ public:
   void lowerFinish(tosa::RescaleOp rescale);
 
 private:
-  bool lowerAccumulation(tosa::Conv2DOp conv);
+  bool lowerAccumulation(tosa::Conv2DOp conv, int64_t inputZp);
   /// `value` as one value per channel: itself, or a splat of its single
   /// constant element.
   Value perChannel(Value value, int64_t channels, Location loc);
+  /// The bias of a convolution and the multiplier and shift of its output
+  /// stage, per channel (at the insertion point).
+  std::optional<ChannelParams> getChannelParams(Value bias,
+                                                const OutputStage &stage,
+                                                int64_t channels, Location loc);
   Value empty(Location loc, RankedTensorType type) {
     return tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                    type.getElementType());
@@ -227,28 +253,40 @@ Value KernelRewriter::perChannel(Value value, int64_t channels, Location loc) {
       DenseElementsAttr::get(splatType, attr.getValues<Attribute>()[0]));
 }
 
+std::optional<ChannelParams>
+KernelRewriter::getChannelParams(Value bias, const OutputStage &stage,
+                                 int64_t channels, Location loc) {
+  tosa::RescaleOp rescale = stage.rescale;
+  ChannelParams params{perChannel(bias, channels, loc),
+                       perChannel(rescale.getMultiplier(), channels, loc),
+                       perChannel(rescale.getShift(), channels, loc)};
+  if (!params.bias || !params.multiplier || !params.shift)
+    return std::nullopt;
+  return params;
+}
+
 /// A tosa.conv2d with its output stage becomes kernel.conv2d (or
 /// kernel.fully_connected for 1x1 convolutions of single pixels); a
 /// tosa.conv2d with a zero bias added into an int32 tensor becomes
 /// kernel.conv2d_accumulate.
 void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
+  std::optional<int64_t> inputZp = getInt8InputZeroPoint(conv);
+  if (!inputZp || lowerAccumulation(conv, *inputZp))
+    return;
   Value input = conv.getInput(), weights = conv.getWeight();
   RankedTensorType inputType = getStaticType(input);
   RankedTensorType weightType = getStaticType(weights);
   RankedTensorType resultType = getStaticType(conv.getOutput());
-  if (!inputType || !weightType || !resultType ||
-      !inputType.getElementType().isSignlessInteger(8) ||
-      !weightType.getElementType().isSignlessInteger(8) ||
-      !resultType.getElementType().isSignlessInteger(32))
+  int64_t kernelH = weightType.getDimSize(1),
+          kernelW = weightType.getDimSize(2);
+  bool singlePixels =
+      kernelH == 1 && kernelW == 1 && inputType.getDimSize(1) == 1 &&
+      inputType.getDimSize(2) == 1 && resultType.getDimSize(1) == 1 &&
+      resultType.getDimSize(2) == 1;
+  // The convolution kernel takes one batch element, the fully connected
+  // one any number of rows.
+  if (!singlePixels && inputType.getDimSize(0) != 1)
     return;
-  FailureOr<int64_t> inputZp = conv.getInputZeroPoint();
-  FailureOr<int64_t> weightZp = conv.getWeightZeroPoint();
-  if (failed(inputZp) || failed(weightZp) || *weightZp != 0 ||
-      *inputZp < -128 || *inputZp > 127)
-    return;
-  if (lowerAccumulation(conv))
-    return;
-
   int64_t channels = resultType.getDimSize(3);
   std::optional<OutputStage> stage =
       matchOutputStage(conv.getOutput(), channels);
@@ -257,48 +295,40 @@ void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
     return;
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(stage->getLast());
-  Value bias = perChannel(conv.getBias(), channels, loc);
-  Value multiplier = perChannel(stage->rescale.getMultiplier(), channels, loc);
-  Value shift = perChannel(stage->rescale.getShift(), channels, loc);
-  if (!bias || !multiplier || !shift)
+  std::optional<ChannelParams> params =
+      getChannelParams(conv.getBias(), *stage, channels, loc);
+  if (!params)
     return;
   auto outputType =
       cast<RankedTensorType>(stage->getLast()->getResultTypes()[0]);
   Value output = empty(loc, outputType);
-  int64_t kernelH = weightType.getDimSize(1),
-          kernelW = weightType.getDimSize(2);
-  bool singlePixels =
-      kernelH == 1 && kernelW == 1 && inputType.getDimSize(1) == 1 &&
-      inputType.getDimSize(2) == 1 && resultType.getDimSize(1) == 1 &&
-      resultType.getDimSize(2) == 1;
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   if (singlePixels) {
     auto fc = kernel::FullyConnectedOp::create(
-        rewriter, loc, TypeRange{outputType}, input, weights, bias, multiplier,
-        shift, output, i32(*inputZp), i32(stage->outputZp), i32(stage->actMin),
-        i32(stage->actMax));
+        rewriter, loc, TypeRange{outputType}, input, weights, params->bias,
+        params->multiplier, params->shift, output, i32(*inputZp),
+        i32(stage->outputZp), i32(stage->actMin), i32(stage->actMax));
     replace(*stage, conv, fc->getResult(0));
     return;
   }
-  if (inputType.getDimSize(0) != 1)
-    return;
   auto scratchType = RankedTensorType::get(
       {kernel::getConvScratchBytes(kernelH, kernelW, inputType.getDimSize(3),
                                    /*segmented=*/false)},
       rewriter.getI8Type());
   Value scratch = empty(loc, scratchType);
   auto op = kernel::Conv2DOp::create(
-      rewriter, loc, TypeRange{outputType, scratchType}, input, weights, bias,
-      multiplier, shift, output, scratch, conv.getStrideAttr(),
-      conv.getPadAttr(), conv.getDilationAttr(), i32(*inputZp),
-      i32(stage->outputZp), i32(stage->actMin), i32(stage->actMax));
+      rewriter, loc, TypeRange{outputType, scratchType}, input, weights,
+      params->bias, params->multiplier, params->shift, output, scratch,
+      conv.getStrideAttr(), conv.getPadAttr(), conv.getDilationAttr(),
+      i32(*inputZp), i32(stage->outputZp), i32(stage->actMin),
+      i32(stage->actMax));
   replace(*stage, conv, op->getResult(0));
 }
 
 /// add(%acc, conv2d(x, w, zero bias)) -> kernel.conv2d_accumulate: the
 /// consumer of a chain adds the slice's contribution into the accumulator.
 /// The int32 additions wrap alike, so the sum is the same.
-bool KernelRewriter::lowerAccumulation(tosa::Conv2DOp conv) {
+bool KernelRewriter::lowerAccumulation(tosa::Conv2DOp conv, int64_t inputZp) {
   Value partial = conv.getOutput();
   if (!partial.hasOneUse() || !isZeroConstant(conv.getBias()))
     return false;
@@ -329,11 +359,10 @@ bool KernelRewriter::lowerAccumulation(tosa::Conv2DOp conv) {
   rewriter.setInsertionPoint(add);
   auto scratchType = RankedTensorType::get({bytes}, rewriter.getI8Type());
   Value scratch = empty(loc, scratchType);
-  FailureOr<int64_t> inputZp = conv.getInputZeroPoint();
   auto op = kernel::Conv2DAccumulateOp::create(
       rewriter, loc, TypeRange{acc.getType(), scratchType}, conv.getInput(),
       conv.getWeight(), acc, scratch, conv.getStrideAttr(), conv.getPadAttr(),
-      conv.getDilationAttr(), rewriter.getI32IntegerAttr(*inputZp));
+      conv.getDilationAttr(), rewriter.getI32IntegerAttr(inputZp));
   rewriter.replaceOp(add, op->getResult(0));
   rewriter.eraseOp(conv);
   return true;
@@ -342,22 +371,14 @@ bool KernelRewriter::lowerAccumulation(tosa::Conv2DOp conv) {
 /// tosa.depthwise_conv2d with a channel multiplier of 1 and its output stage
 /// -> kernel.depthwise_conv2d.
 void KernelRewriter::lowerDepthwise(tosa::DepthwiseConv2DOp conv) {
+  std::optional<int64_t> inputZp = getInt8InputZeroPoint(conv);
+  if (!inputZp)
+    return;
   Value input = conv.getInput(), weights = conv.getWeight();
-  RankedTensorType inputType = getStaticType(input);
-  RankedTensorType weightType = getStaticType(weights);
-  RankedTensorType resultType = getStaticType(conv.getOutput());
-  if (!inputType || !weightType || !resultType ||
-      inputType.getDimSize(0) != 1 || weightType.getDimSize(3) != 1 ||
-      !inputType.getElementType().isSignlessInteger(8) ||
-      !weightType.getElementType().isSignlessInteger(8) ||
-      !resultType.getElementType().isSignlessInteger(32))
+  if (getStaticType(input).getDimSize(0) != 1 ||
+      getStaticType(weights).getDimSize(3) != 1)
     return;
-  FailureOr<int64_t> inputZp = conv.getInputZeroPoint();
-  FailureOr<int64_t> weightZp = conv.getWeightZeroPoint();
-  if (failed(inputZp) || failed(weightZp) || *weightZp != 0 ||
-      *inputZp < -128 || *inputZp > 127)
-    return;
-  int64_t channels = resultType.getDimSize(3);
+  int64_t channels = getStaticType(conv.getOutput()).getDimSize(3);
   std::optional<OutputStage> stage =
       matchOutputStage(conv.getOutput(), channels);
   if (!stage || !fitsShift(*stage, weights, conv.getBias(), *inputZp,
@@ -365,19 +386,19 @@ void KernelRewriter::lowerDepthwise(tosa::DepthwiseConv2DOp conv) {
     return;
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(stage->getLast());
-  Value bias = perChannel(conv.getBias(), channels, loc);
-  Value multiplier = perChannel(stage->rescale.getMultiplier(), channels, loc);
-  Value shift = perChannel(stage->rescale.getShift(), channels, loc);
-  if (!bias || !multiplier || !shift)
+  std::optional<ChannelParams> params =
+      getChannelParams(conv.getBias(), *stage, channels, loc);
+  if (!params)
     return;
   auto outputType =
       cast<RankedTensorType>(stage->getLast()->getResultTypes()[0]);
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   auto op = kernel::DepthwiseConv2DOp::create(
-      rewriter, loc, TypeRange{outputType}, input, weights, bias, multiplier,
-      shift, empty(loc, outputType), conv.getStrideAttr(), conv.getPadAttr(),
-      conv.getDilationAttr(), i32(*inputZp), i32(stage->outputZp),
-      i32(stage->actMin), i32(stage->actMax));
+      rewriter, loc, TypeRange{outputType}, input, weights, params->bias,
+      params->multiplier, params->shift, empty(loc, outputType),
+      conv.getStrideAttr(), conv.getPadAttr(), conv.getDilationAttr(),
+      i32(*inputZp), i32(stage->outputZp), i32(stage->actMin),
+      i32(stage->actMax));
   replace(*stage, conv, op->getResult(0));
 }
 

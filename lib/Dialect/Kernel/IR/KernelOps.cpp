@@ -164,95 +164,112 @@ LogicalResult checkResults(Operation *op) {
 
 } // namespace
 
+namespace {
+
+/// The shapes of a convolution-like operation's operands.
+struct WindowShapes {
+  ArrayRef<int64_t> input, weights, output;
+};
+
+/// Checks the results, an int8 input and weights and an `output` (or
+/// accumulator) of `outputElement`, all of rank 4, and returns their shapes.
+FailureOr<WindowShapes> checkWindowOperands(Operation *op, Value input,
+                                            Value weights, Value output,
+                                            StringRef outputName,
+                                            Type outputElement) {
+  if (failed(checkResults(op)))
+    return failure();
+  Builder b(op->getContext());
+  auto in = checkOperand(op, input, "input", 4, b.getI8Type());
+  auto w = checkOperand(op, weights, "weights", 4, b.getI8Type());
+  auto out = checkOperand(op, output, outputName, 4, outputElement);
+  if (failed(in) || failed(w) || failed(out))
+    return failure();
+  return WindowShapes{*in, *w, *out};
+}
+
+/// Checks the per-channel parameters of `channels` output channels, the input
+/// zero point and the output stage of an operation with all three.
+template <typename OpT>
+LogicalResult checkQuantization(OpT op, int64_t channels) {
+  if (failed(checkChannelParams(op, op.getBias(), op.getMultiplier(),
+                                op.getShift(), channels)) ||
+      failed(checkInt8(op, "input_zp", op.getInputZp())))
+    return failure();
+  return checkOutputStage(op, op.getOutputZp(), op.getActMin(), op.getActMax());
+}
+
+} // namespace
+
 LogicalResult Conv2DOp::verify() {
-  if (failed(checkResults(*this)))
-    return failure();
   Builder b(getContext());
-  auto input = checkOperand(*this, getInput(), "input", 4, b.getI8Type());
-  auto weights = checkOperand(*this, getWeights(), "weights", 4, b.getI8Type());
-  auto output = checkOperand(*this, getOutput(), "output", 4, b.getI8Type());
-  if (failed(input) || failed(weights) || failed(output))
+  FailureOr<WindowShapes> shapes = checkWindowOperands(
+      *this, getInput(), getWeights(), getOutput(), "output", b.getI8Type());
+  if (failed(shapes))
     return failure();
-  if ((*weights)[3] != (*input)[3] || (*weights)[0] != (*output)[3])
+  auto [input, weights, output] = *shapes;
+  if (weights[3] != input[3] || weights[0] != output[3])
     return emitOpError("weights ")
            << "[O, KH, KW, C] do not match the input and output channels";
-  if (failed(checkChannelParams(*this, getBias(), getMultiplier(), getShift(),
-                                (*output)[3])) ||
-      failed(checkWindow(*this, *input, *output, (*weights)[1], (*weights)[2],
+  if (failed(checkWindow(*this, input, output, weights[1], weights[2],
                          getStride(), getPad(), getDilation())) ||
-      failed(checkInt8(*this, "input_zp", getInputZp())) ||
-      failed(checkOutputStage(*this, getOutputZp(), getActMin(), getActMax())))
+      failed(checkQuantization(*this, output[3])))
     return failure();
   return checkScratch(*this, getScratch(),
-                      getConvScratchBytes((*weights)[1], (*weights)[2],
-                                          (*input)[3], /*segmented=*/false));
+                      getConvScratchBytes(weights[1], weights[2], input[3],
+                                          /*segmented=*/false));
 }
 
 LogicalResult DepthwiseConv2DOp::verify() {
-  if (failed(checkResults(*this)))
-    return failure();
   Builder b(getContext());
-  auto input = checkOperand(*this, getInput(), "input", 4, b.getI8Type());
-  auto weights = checkOperand(*this, getWeights(), "weights", 4, b.getI8Type());
-  auto output = checkOperand(*this, getOutput(), "output", 4, b.getI8Type());
-  if (failed(input) || failed(weights) || failed(output))
+  FailureOr<WindowShapes> shapes = checkWindowOperands(
+      *this, getInput(), getWeights(), getOutput(), "output", b.getI8Type());
+  if (failed(shapes))
     return failure();
-  if ((*weights)[2] != (*input)[3] || (*weights)[3] != 1 ||
-      (*output)[3] != (*input)[3])
+  auto [input, weights, output] = *shapes;
+  if (weights[2] != input[3] || weights[3] != 1 || output[3] != input[3])
     return emitOpError("weights [KH, KW, C, 1] do not match the input and "
                        "output channels (channel multiplier 1)");
-  if (failed(checkChannelParams(*this, getBias(), getMultiplier(), getShift(),
-                                (*output)[3])) ||
-      failed(checkWindow(*this, *input, *output, (*weights)[0], (*weights)[1],
-                         getStride(), getPad(), getDilation())) ||
-      failed(checkInt8(*this, "input_zp", getInputZp())))
+  if (failed(checkWindow(*this, input, output, weights[0], weights[1],
+                         getStride(), getPad(), getDilation())))
     return failure();
-  return checkOutputStage(*this, getOutputZp(), getActMin(), getActMax());
+  return checkQuantization(*this, output[3]);
 }
 
 LogicalResult FullyConnectedOp::verify() {
-  if (failed(checkResults(*this)))
-    return failure();
   Builder b(getContext());
-  auto input = checkOperand(*this, getInput(), "input", 4, b.getI8Type());
-  auto weights = checkOperand(*this, getWeights(), "weights", 4, b.getI8Type());
-  auto output = checkOperand(*this, getOutput(), "output", 4, b.getI8Type());
-  if (failed(input) || failed(weights) || failed(output))
+  FailureOr<WindowShapes> shapes = checkWindowOperands(
+      *this, getInput(), getWeights(), getOutput(), "output", b.getI8Type());
+  if (failed(shapes))
     return failure();
-  if ((*input)[1] != 1 || (*input)[2] != 1 || (*output)[1] != 1 ||
-      (*output)[2] != 1 || (*weights)[1] != 1 || (*weights)[2] != 1 ||
-      (*input)[0] != (*output)[0] || (*weights)[3] != (*input)[3] ||
-      (*weights)[0] != (*output)[3])
+  auto [input, weights, output] = *shapes;
+  if (input[1] != 1 || input[2] != 1 || output[1] != 1 || output[2] != 1 ||
+      weights[1] != 1 || weights[2] != 1 || input[0] != output[0] ||
+      weights[3] != input[3] || weights[0] != output[3])
     return emitOpError("expects input [N, 1, 1, C], weights [O, 1, 1, C] and "
                        "output [N, 1, 1, O]");
-  if (failed(checkChannelParams(*this, getBias(), getMultiplier(), getShift(),
-                                (*output)[3])) ||
-      failed(checkInt8(*this, "input_zp", getInputZp())))
-    return failure();
-  return checkOutputStage(*this, getOutputZp(), getActMin(), getActMax());
+  return checkQuantization(*this, output[3]);
 }
 
 LogicalResult Conv2DAccumulateOp::verify() {
-  if (failed(checkResults(*this)))
-    return failure();
   Builder b(getContext());
-  auto input = checkOperand(*this, getInput(), "input", 4, b.getI8Type());
-  auto weights = checkOperand(*this, getWeights(), "weights", 4, b.getI8Type());
-  auto acc = checkOperand(*this, getAcc(), "acc", 4, b.getI32Type());
-  if (failed(input) || failed(weights) || failed(acc))
+  FailureOr<WindowShapes> shapes = checkWindowOperands(
+      *this, getInput(), getWeights(), getAcc(), "acc", b.getI32Type());
+  if (failed(shapes))
     return failure();
-  if ((*weights)[3] != (*input)[3] || (*weights)[0] != (*acc)[3])
+  auto [input, weights, acc] = *shapes;
+  if (weights[3] != input[3] || weights[0] != acc[3])
     return emitOpError("weights [O, KH, KW, K] do not match the input "
                        "channels and the accumulator");
-  if (failed(checkWindow(*this, *input, *acc, (*weights)[1], (*weights)[2],
-                         getStride(), getPad(), getDilation())) ||
+  if (failed(checkWindow(*this, input, acc, weights[1], weights[2], getStride(),
+                         getPad(), getDilation())) ||
       failed(checkInt8(*this, "input_zp", getInputZp())))
     return failure();
   // The segmented layout needs the least scratch; the lowering checks the
   // layout the weights really have.
   return checkScratch(*this, getScratch(),
-                      getConvScratchBytes((*weights)[1], (*weights)[2],
-                                          (*input)[3], /*segmented=*/true));
+                      getConvScratchBytes(weights[1], weights[2], input[3],
+                                          /*segmented=*/true));
 }
 
 LogicalResult RequantizeOp::verify() {
