@@ -42,7 +42,7 @@ static uint64_t stopTicks(void) {
   return (uint64_t)pex_systick_wraps * 0x1000000u + (0xFFFFFFu - current);
 }
 
-#define MAX_BYTES (64 * 1024)
+#define MAX_BYTES (256 * 1024)
 static int8_t input[MAX_BYTES], weights[MAX_BYTES];
 static int8_t outFast[MAX_BYTES], outRef[MAX_BYTES];
 static int32_t accFast[MAX_BYTES], accRef[MAX_BYTES];

@@ -101,6 +101,23 @@ def layers():
                        96, 16, 1, kind="consume", slice_=8))
     result.append(conv("partial", "consume 3x3 + finish, slices of 8", 12, 12,
                        32, 32, 3, kind="consume", slice_=8))
+    # MobileNetV2-0.35@144's stem chain, whole and in slices of 1.
+    result.append(conv("partial", "stem conv 3x3 s2", 144, 144, 3, 16, 3, 2))
+    result.append(conv("partial", "stem produce 3x3 s2, slices of 1", 144, 144,
+                       3, 16, 3, 2, kind="produce", slice_=1))
+    result.append(conv("partial", "dw 3x3 s1", 72, 72, 16, 16, 3, 1, "depthwise"))
+    for _ in range(16):
+        result.append(conv("partial", "dw 3x3 s1 (1-channel slice)", 72, 72, 1, 1,
+                           3, 1, "depthwise"))
+    # Its second chain: expansion 8 -> 48 and depthwise stride 2, whole and
+    # in slices of 8.
+    result.append(conv("partial", "expand 1x1", 72, 72, 8, 48, 1))
+    result.append(conv("partial", "expand produce 1x1, slices of 8", 72, 72, 8,
+                       48, 1, kind="produce", slice_=8))
+    result.append(conv("partial", "dw 3x3 s2", 72, 72, 48, 48, 3, 2, "depthwise"))
+    for _ in range(6):
+        result.append(conv("partial", "dw 3x3 s2 (8-channel slice)", 72, 72, 8, 8,
+                           3, 2, "depthwise"))
     return result
 
 

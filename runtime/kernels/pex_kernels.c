@@ -196,6 +196,39 @@ static inline uint32_t negZeroPoint2(int32_t zp) {
   return ((uint32_t)-zp & 0xFFFFu) | ((uint32_t)-zp << 16);
 }
 
+/* ---- Window geometry ---------------------------------------------------- */
+
+static inline int32_t firstTap(int32_t origin, int32_t dilation) {
+  /* Smallest k >= 0 with origin + k * dilation >= 0. */
+  return origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+}
+
+static inline int32_t endTap(int32_t origin, int32_t dilation, int32_t kernel,
+                             int32_t size) {
+  /* One past the largest k < kernel with origin + k * dilation < size. */
+  if (origin >= size)
+    return 0;
+  const int32_t k = (size - 1 - origin) / dilation + 1;
+  return k < kernel ? k : kernel;
+}
+
+/* The output positions [*lo, *hi) of one dimension whose whole window
+ * (kernel taps `dilation` apart, origin position * stride - pad) lies
+ * inside [0, size). */
+static void insideRange(int32_t pad, int32_t stride, int32_t dilation,
+                        int32_t kernel, int32_t size, int32_t out,
+                        int32_t *lo, int32_t *hi) {
+  const int32_t span = size - 1 - (kernel - 1) * dilation + pad;
+  int32_t l = (pad + stride - 1) / stride;
+  int32_t h = span < 0 ? 0 : span / stride + 1;
+  if (h > out)
+    h = out;
+  if (l > h)
+    l = h;
+  *lo = l;
+  *hi = h;
+}
+
 /* ---- im2col pair buffers -------------------------------------------------
  *
  * The convolution works on two output pixels at a time. Their input windows
@@ -847,11 +880,260 @@ static void initIm2col(Im2col *c, const pex_conv_params *p,
       usesStage(p, cin) ? (int8_t *)scratch + 4 * c->taps * cin : 0;
 }
 
+/* ---- Direct convolution of a few output channels -------------------------
+ *
+ * A producer slice of one or two output channels cannot spread the cost of
+ * an im2col window over many channels: the stem of a MobileNet in slices of
+ * one channel gathered its 27-value window once per slice and pixel, eight
+ * times the whole convolution's instructions. When the input pixels are
+ * dense (in_pixel_stride = in_c = Cw, no horizontal dilation) a kernel row
+ * of a window is kw * in_c contiguous bytes, so the dot products read the
+ * input in place: per four bytes LDR and SXTB16 x2, then per channel LDRD of
+ * expanded weights and SMLAD x2. For windows inside the input the zero point
+ * is folded into the bias (sum (x - zp) w = sum x w - zp sum w, wrapping like
+ * the accumulator); border windows skip the taps outside and subtract the
+ * zero point tap by tap. Channels go in pairs (a lone last one alone), the
+ * pair's weights expanded into the scratch (at most 4 bytes per window
+ * value, the im2col pair buffer's size); the sums of a block of pixels go
+ * through the output stage channel by channel. The same code serves the
+ * whole convolution when its input has fewer than four channels (the first
+ * layer), where the im2col window needs a byte staging copy. */
+
+/* Output pixels per block of sums (2 x 64 bytes of stack). */
+#define DIRECT_BLOCK 16
+
+/* When the direct path beats im2col + the 2x2 micro-kernel (measured by
+ * benchmarks/kernels/kernel_bench.py): one or two output channels (a
+ * chain's narrow producer slice, which the compiler calls as a convolution
+ * of k output channels); kxk convolutions whose input has fewer than four
+ * channels (im2col stages every window byte by byte) when at least 15/16 of
+ * the windows lie inside the input (a border window is staged once per
+ * channel pair here, once per pixel there: im2col wins on ResNet-8's 32x32
+ * first layer, 88% inside, and on DS-CNN's 10x4 one, 48%). */
+static int32_t directApplies(const pex_conv_params *p, int32_t k) {
+  const int32_t cin = p->in_c;
+  if (p->dilation_w != 1 || p->in_pixel_stride != cin ||
+      p->weight_in_stride != cin)
+    return 0;
+  if (k <= 2)
+    return 1;
+  int32_t yLo, yHi, xLo, xHi;
+  insideRange(p->pad_top, p->stride_h, p->dilation_h, p->kernel_h, p->in_h,
+              p->out_h, &yLo, &yHi);
+  insideRange(p->pad_left, p->stride_w, 1, p->kernel_w, p->in_w, p->out_w,
+              &xLo, &xHi);
+  return (cin & 3) != 0 &&
+         16 * (yHi - yLo) * (xHi - xLo) >= 15 * p->out_h * p->out_w;
+}
+
+/* The weights of one or two output channels (w1 NULL for one), `rows`
+ * kernel rows of len values each, in the order the dot products read them:
+ * per group of four values SXTB16 and SXTB16 ROR #8 of each channel's word,
+ * then per remaining value one word (one channel: the value; two: the two
+ * values as int16 lanes). Returns one past the last word written. */
+static uint32_t *expandDirect(const int8_t *w0, const int8_t *w1, int32_t rows,
+                              int32_t len, uint32_t *dst) {
+  for (int32_t r = 0; r < rows; ++r, w0 += len, w1 = w1 ? w1 + len : 0) {
+    int32_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const uint32_t a = pex_load32(w0 + i);
+      *dst++ = pex_sxtb16(a);
+      *dst++ = pex_sxtb16_ror8(a);
+      if (w1) {
+        const uint32_t b = pex_load32(w1 + i);
+        *dst++ = pex_sxtb16(b);
+        *dst++ = pex_sxtb16_ror8(b);
+      }
+    }
+    for (; i < len; ++i)
+      *dst++ = w1 ? pex_pack2(w0[i], w1[i]) : (uint32_t)(int32_t)w0[i];
+  }
+  return dst;
+}
+
+/* The generic instances of directRun cannot meet the unroll request
+ * (their trip counts are not constants): the warning is expected there. */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"
+
+/* `count` output pixels of one row, pixStep bytes apart, n (1 or 2)
+ * channels: sums[q * n + i] = folded[i] + the dot products of the `rows`
+ * rows of pixel q's window (x at the first pixel's top-left value, rowStep
+ * bytes between rows) with the expanded weights. Always inlined so that the
+ * dispatcher below can fix the shape and the compiler unrolls the window. */
+static inline __attribute__((always_inline)) void
+directRun(const int8_t *x, int32_t pixStep, int32_t rowStep, const uint32_t *w,
+          const int32_t n, const int32_t rows, const int32_t groups,
+          const int32_t tail, const int32_t *folded, int32_t count,
+          int32_t *sums) {
+  for (; count > 0; --count, x += pixStep, sums += n) {
+    int32_t s0 = folded[0], s1 = n == 2 ? folded[1] : 0;
+    const int8_t *xr = x;
+    const uint32_t *wp = w;
+#pragma clang loop unroll(full)
+    for (int32_t r = 0; r < rows; ++r, xr += rowStep) {
+      const int8_t *xp = xr;
+#pragma clang loop unroll(full)
+      for (int32_t g = 0; g < groups; ++g, xp += 4) {
+        const uint32_t v = pex_load32(xp);
+        const uint32_t a = pex_sxtb16(v), b = pex_sxtb16_ror8(v);
+        s0 = pex_smlad(a, wp[0], s0);
+        s0 = pex_smlad(b, wp[1], s0);
+        if (n == 2) {
+          s1 = pex_smlad(a, wp[2], s1);
+          s1 = pex_smlad(b, wp[3], s1);
+        }
+        wp += 2 * n;
+      }
+#pragma clang loop unroll(full)
+      for (int32_t t = 0; t < tail; ++t, ++wp) {
+        const int32_t v = *xp++;
+        if (n == 2) {
+          s0 = pex_smlabb((uint32_t)v, *wp, s0);
+          s1 = pex_smlabt((uint32_t)v, *wp, s1);
+        } else {
+          s0 = (int32_t)((uint32_t)s0 + (uint32_t)(v * (int32_t)*wp));
+        }
+      }
+    }
+    sums[0] = s0;
+    if (n == 2)
+      sums[1] = s1;
+  }
+}
+
+/* directRun with the shape fixed for the first layer of RGB images (3x3
+ * over 3 channels, the case that matters: MobileNet stems), generic
+ * otherwise. */
+static void directRunShape(const int8_t *x, int32_t pixStep, int32_t rowStep,
+                           const uint32_t *w, int32_t n, int32_t rows,
+                           int32_t len, const int32_t *folded, int32_t count,
+                           int32_t *sums) {
+#define PEX_DIRECT_SHAPE(N, ROWS, LEN)                                         \
+  if (n == (N) && rows == (ROWS) && len == (LEN)) {                            \
+    directRun(x, pixStep, rowStep, w, N, ROWS, (LEN) >> 2, (LEN) & 3, folded,  \
+              count, sums);                                                    \
+    return;                                                                    \
+  }
+  PEX_DIRECT_SHAPE(1, 3, 9)
+  PEX_DIRECT_SHAPE(2, 3, 9)
+#undef PEX_DIRECT_SHAPE
+  if (n == 2)
+    directRun(x, pixStep, rowStep, w, 2, rows, len >> 2, len & 3, folded,
+              count, sums);
+  else
+    directRun(x, pixStep, rowStep, w, 1, rows, len >> 2, len & 3, folded,
+              count, sums);
+}
+#pragma clang diagnostic pop
+
+/* sum (x - zp) w over the taps of output pixel (oy, ox) inside the input,
+ * w the channel's weights [kh][kw][in_c]. */
+static int32_t borderDot(const pex_conv_params *p, const int8_t *input,
+                         const int8_t *w, int32_t oy, int32_t ox) {
+  const int32_t cin = p->in_c, kw = p->kernel_w, zp = p->input_zp;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top;
+  const int32_t ix0 = ox * p->stride_w - p->pad_left;
+  const int32_t kyHi = endTap(iy0, p->dilation_h, p->kernel_h, p->in_h);
+  const int32_t kxLo = firstTap(ix0, 1), kxHi = endTap(ix0, 1, kw, p->in_w);
+  uint32_t s = 0;
+  for (int32_t ky = firstTap(iy0, p->dilation_h); ky < kyHi; ++ky) {
+    const int32_t iy = iy0 + ky * p->dilation_h;
+    const int8_t *x = input + (iy * p->in_w + ix0 + kxLo) * cin;
+    const int8_t *wp = w + (ky * kw + kxLo) * cin;
+    for (int32_t i = 0; i < (kxHi - kxLo) * cin; ++i)
+      s += (uint32_t)((x[i] - zp) * wp[i]);
+  }
+  return (int32_t)s;
+}
+
+static void convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
+                       const int8_t *input, const int8_t *weights,
+                       const int32_t *bias, const int32_t *multiplier,
+                       const int8_t *shift, int8_t *output, void *scratch) {
+  const int32_t cin = p->in_c, kh = p->kernel_h, len = p->kernel_w * cin;
+  const int32_t wRow = kh * len;
+  const int32_t rowStep = p->dilation_h * p->in_w * cin;
+  const int32_t ops = p->out_pixel_stride;
+  const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
+  int32_t oyLo, oyHi, oxLo, oxHi;
+  insideRange(p->pad_top, p->stride_h, p->dilation_h, kh, p->in_h, p->out_h,
+              &oyLo, &oyHi);
+  insideRange(p->pad_left, p->stride_w, 1, p->kernel_w, p->in_w, p->out_w,
+              &oxLo, &oxHi);
+  /* Border windows of inputs with fewer than four channels per pixel are
+   * staged (padding = zp, which the folded bias cancels) and take the same
+   * dot products; otherwise the taps inside are summed one by one. */
+  Im2col col;
+  initIm2col(&col, p, input, cin, scratch);
+  uint32_t *wexp = (uint32_t *)scratch;
+  int32_t sums[2 * DIRECT_BLOCK];
+  for (int32_t j = 0; j < k; j += 2) {
+    const int32_t n = k - j >= 2 ? 2 : 1;
+    const int8_t *w[2] = {weights + (c0 + j) * wRow,
+                          weights + (c0 + j + n - 1) * wRow};
+    expandDirect(w[0], n == 2 ? w[1] : 0, kh, len, wexp);
+    int32_t b[2], folded[2];
+    for (int32_t i = 0; i < n; ++i) {
+      uint32_t wsum = 0;
+      for (int32_t v = 0; v < wRow; ++v)
+        wsum += (uint32_t)w[i][v];
+      b[i] = bias ? bias[c0 + j + i] : 0;
+      folded[i] = (int32_t)((uint32_t)b[i] - (uint32_t)p->input_zp * wsum);
+    }
+    for (int32_t oy = 0; oy < p->out_h; ++oy) {
+      const int32_t rowInside = oy >= oyLo && oy < oyHi;
+      for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += DIRECT_BLOCK) {
+        const int32_t nb =
+            p->out_w - ox0 < DIRECT_BLOCK ? p->out_w - ox0 : DIRECT_BLOCK;
+        /* The block's pixels whose window lies inside the input form one
+         * run [lo, hi); the others take the border path. */
+        int32_t lo = ox0, hi = ox0;
+        if (rowInside) {
+          lo = ox0 > oxLo ? ox0 : oxLo;
+          hi = ox0 + nb < oxHi ? ox0 + nb : oxHi;
+          if (lo > hi)
+            lo = hi = ox0;
+        }
+        if (hi > lo)
+          directRunShape(input + ((oy * p->stride_h - p->pad_top) * p->in_w +
+                                  lo * p->stride_w - p->pad_left) *
+                                     cin,
+                         p->stride_w * cin, rowStep, wexp, n, kh, len, folded,
+                         hi - lo, sums + (lo - ox0) * n);
+        for (int32_t ox = ox0; ox < ox0 + nb; ++ox) {
+          if (ox == lo && hi > lo) {
+            ox = hi - 1;
+            continue;
+          }
+          if (col.stage) {
+            gatherWindow(&col, col.stage, oy, ox);
+            directRunShape(col.stage, 0, len, wexp, n, kh, len, folded, 1,
+                           sums + (ox - ox0) * n);
+            continue;
+          }
+          for (int32_t i = 0; i < n; ++i)
+            sums[(ox - ox0) * n + i] =
+                (int32_t)((uint32_t)b[i] +
+                          (uint32_t)borderDot(p, input, w[i], oy, ox));
+        }
+        requantBlock(sums, nb, n, n, 0, multiplier + c0 + j, shift + c0 + j,
+                     range, output + (oy * p->out_w + ox0) * ops + j, ops);
+      }
+    }
+  }
+}
+
 void pex_conv2d_s8_produce(const pex_conv_params *p, int32_t c0, int32_t k,
                            const int8_t *input, const int8_t *weights,
                            const int32_t *bias, const int32_t *multiplier,
                            const int8_t *shift, int8_t *output,
                            void *scratch) {
+  if (directApplies(p, k)) {
+    convDirect(p, c0, k, input, weights, bias, multiplier, shift, output,
+               scratch);
+    return;
+  }
   ConvJob j;
   j.p = p;
   initIm2col(&j.col, p, input, p->in_c, scratch);
@@ -921,18 +1203,147 @@ void pex_requantize_s32_s8(const int32_t *acc, int32_t pixels,
 #define DW_MAX_TAPS 25
 #define DW_BLOCK 8 /* output pixels per block of sums (128 bytes of stack) */
 
-static inline int32_t firstTap(int32_t origin, int32_t dilation) {
-  /* Smallest k >= 0 with origin + k * dilation >= 0. */
-  return origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+/* A run of `count` output pixels (pixStep bytes apart) of one channel
+ * whose 3x3 windows lie inside the input, weights w[9] and the bias with
+ * the zero point folded in: sums[q] = folded + sum x w. */
+__attribute__((noinline)) static void
+dwNarrowRun3x3(const int8_t *x, int32_t xStep, int32_t yStep, int32_t pixStep,
+               const int32_t *w, int32_t folded, int32_t count,
+               int32_t *sums) {
+  const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4];
+  const int32_t w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8];
+  for (; count > 0; --count, x += pixStep) {
+    const int8_t *r1 = x + yStep, *r2 = r1 + yStep;
+    uint32_t acc = (uint32_t)folded;
+    acc += (uint32_t)(x[0] * w0 + x[xStep] * w1 + x[2 * xStep] * w2);
+    acc += (uint32_t)(r1[0] * w3 + r1[xStep] * w4 + r1[2 * xStep] * w5);
+    acc += (uint32_t)(r2[0] * w6 + r2[xStep] * w7 + r2[2 * xStep] * w8);
+    *sums++ = (int32_t)acc;
+  }
 }
 
-static inline int32_t endTap(int32_t origin, int32_t dilation, int32_t kernel,
-                             int32_t size) {
-  /* One past the largest k < kernel with origin + k * dilation < size. */
-  if (origin >= size)
-    return 0;
-  const int32_t k = (size - 1 - origin) / dilation + 1;
-  return k < kernel ? k : kernel;
+/* The same for a dense single channel (a slice buffer of one channel):
+ * a window row is three consecutive bytes, read as one word whose SXTB16
+ * lanes (x0, x2) meet the packed weights (w0, w2) in SMLAD and whose
+ * SXTB16 ROR #8 lane x1 meets w1 in SMLABB. The word's fourth byte is the
+ * next pixel's, so the caller keeps the last word inside the input. */
+__attribute__((noinline)) static void
+dwNarrowRunDense3x3(const int8_t *x, int32_t yStep, int32_t pixStep,
+                    const int32_t *w, int32_t folded, int32_t count,
+                    int32_t *sums) {
+  const uint32_t a0 = pex_pack2(w[0], w[2]), b0 = (uint32_t)w[1];
+  const uint32_t a1 = pex_pack2(w[3], w[5]), b1 = (uint32_t)w[4];
+  const uint32_t a2 = pex_pack2(w[6], w[8]), b2 = (uint32_t)w[7];
+  for (; count > 0; --count, x += pixStep) {
+    const uint32_t v0 = pex_load32(x), v1 = pex_load32(x + yStep);
+    const uint32_t v2 = pex_load32(x + 2 * yStep);
+    int32_t acc = folded;
+    acc = pex_smlad(pex_sxtb16(v0), a0, acc);
+    acc = pex_smlabb(pex_sxtb16_ror8(v0), b0, acc);
+    acc = pex_smlad(pex_sxtb16(v1), a1, acc);
+    acc = pex_smlabb(pex_sxtb16_ror8(v1), b1, acc);
+    acc = pex_smlad(pex_sxtb16(v2), a2, acc);
+    acc = pex_smlabb(pex_sxtb16_ror8(v2), b2, acc);
+    *sums++ = acc;
+  }
+}
+
+/* Channels [c0, c1) one at a time, when they do not fill a group of four
+ * (a chain's slice of one to three channels): for windows inside the input
+ * the zero point is folded into the bias (sum (x - zp) w = sum x w - zp sum
+ * w, wrapping like the accumulator) and 3x3 runs take the functions above;
+ * border windows skip the taps outside. Sums of a block of pixels go
+ * through the output stage together. */
+/* Not inlined: the four-channel loop of the caller keeps its registers. */
+__attribute__((noinline)) static void
+depthwiseNarrow(const pex_conv_params *p, int32_t c0, int32_t c1,
+                const int8_t *input, const int8_t *weights, const int32_t *bias,
+                const int32_t *multiplier, const int8_t *shift,
+                int8_t *output) {
+  const int32_t kh = p->kernel_h, kw = p->kernel_w, taps = kh * kw;
+  const int32_t ips = p->in_pixel_stride, zp = p->input_zp;
+  const int32_t dh = p->dilation_h, dw = p->dilation_w;
+  const int32_t xStep = dw * ips, yStep = dh * p->in_w * ips;
+  const int32_t pixStep = p->stride_w * ips;
+  const int32_t fast3x3 = kh == 3 && kw == 3;
+  const int32_t dense = fast3x3 && xStep == 1;
+  /* One past the last byte a dense run may read. */
+  const int8_t *inputEnd = input + p->in_h * p->in_w * ips;
+  const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
+  int32_t oyLo, oyHi, oxLo, oxHi;
+  insideRange(p->pad_top, p->stride_h, dh, kh, p->in_h, p->out_h, &oyLo,
+              &oyHi);
+  insideRange(p->pad_left, p->stride_w, dw, kw, p->in_w, p->out_w, &oxLo,
+              &oxHi);
+  int32_t sums[4 * DW_BLOCK];
+  for (int32_t c = c0; c < c1; ++c) {
+    int32_t w[DW_MAX_TAPS];
+    uint32_t wsum = 0;
+    for (int32_t t = 0; t < taps; ++t) {
+      w[t] = weights[t * p->weight_in_stride + c];
+      wsum += (uint32_t)w[t];
+    }
+    const int32_t b = bias ? bias[c] : 0;
+    const int32_t folded = (int32_t)((uint32_t)b - (uint32_t)zp * wsum);
+    for (int32_t oy = 0; oy < p->out_h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_top;
+      const int32_t kyLo = firstTap(iy0, dh);
+      const int32_t kyHi = endTap(iy0, dh, kh, p->in_h);
+      const int32_t rowInside = oy >= oyLo && oy < oyHi;
+      for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += 4 * DW_BLOCK) {
+        const int32_t n =
+            p->out_w - ox0 < 4 * DW_BLOCK ? p->out_w - ox0 : 4 * DW_BLOCK;
+        int32_t lo = ox0, hi = ox0;
+        if (rowInside && fast3x3) {
+          lo = ox0 > oxLo ? ox0 : oxLo;
+          hi = ox0 + n < oxHi ? ox0 + n : oxHi;
+          if (lo > hi)
+            lo = hi = ox0;
+        }
+        if (hi > lo) {
+          const int8_t *x =
+              input +
+              (iy0 * p->in_w + lo * p->stride_w - p->pad_left) * ips + c;
+          int32_t run = hi - lo, denseRun = 0;
+          if (dense) {
+            /* The last row's word of the run's last pixel ends inside. */
+            denseRun = run;
+            while (denseRun > 0 &&
+                   x + (denseRun - 1) * pixStep + 2 * yStep + 4 > inputEnd)
+              --denseRun;
+            dwNarrowRunDense3x3(x, yStep, pixStep, w, folded, denseRun,
+                                sums + (lo - ox0));
+          }
+          dwNarrowRun3x3(x + denseRun * pixStep, xStep, yStep, pixStep, w,
+                         folded, run - denseRun, sums + (lo - ox0) + denseRun);
+        }
+        for (int32_t ox = ox0; ox < ox0 + n; ++ox) {
+          if (ox == lo && hi > lo) {
+            ox = hi - 1;
+            continue;
+          }
+          const int32_t ix0 = ox * p->stride_w - p->pad_left;
+          const int32_t kxLo = firstTap(ix0, dw);
+          const int32_t kxHi = endTap(ix0, dw, kw, p->in_w);
+          const int32_t inside = kyHi - kyLo == kh && kxHi - kxLo == kw;
+          uint32_t acc = (uint32_t)(inside ? folded : b);
+          const int32_t sub = inside ? 0 : zp;
+          const int8_t *xr =
+              input + ((iy0 + kyLo * dh) * p->in_w + ix0 + kxLo * dw) * ips + c;
+          const int32_t *wr = w + kyLo * kw + kxLo;
+          for (int32_t ky = kyLo; ky < kyHi; ++ky, xr += yStep, wr += kw) {
+            const int8_t *xp = xr;
+            for (int32_t kx = 0; kx < kxHi - kxLo; ++kx, xp += xStep)
+              acc += (uint32_t)((*xp - sub) * wr[kx]);
+          }
+          sums[ox - ox0] = (int32_t)acc;
+        }
+        requantBlock(sums, n, 1, 1, 0, multiplier + c, shift + c, range,
+                     output + (oy * p->out_w + ox0) * p->out_pixel_stride + c,
+                     p->out_pixel_stride);
+      }
+    }
+  }
 }
 
 static void depthwiseGeneric(const pex_conv_params *p, int32_t c0, int32_t c1,
@@ -1156,13 +1567,8 @@ void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
   const int32_t xStep = dw * ips, yStep = dh * p->in_w * ips;
   /* Output columns whose window lies inside the input horizontally. */
-  int32_t oxLo = (p->pad_left + sw - 1) / sw;
-  const int32_t span = p->in_w - 1 - (kw - 1) * dw + p->pad_left;
-  int32_t oxHi = span < 0 ? 0 : span / sw + 1;
-  if (oxHi > p->out_w)
-    oxHi = p->out_w;
-  if (oxLo > oxHi)
-    oxLo = oxHi;
+  int32_t oxLo, oxHi;
+  insideRange(p->pad_left, sw, dw, kw, p->in_w, p->out_w, &oxLo, &oxHi);
   const int32_t fast3x3 = kh == 3 && kw == 3;
   int32_t c = 0;
   if (taps <= DW_MAX_TAPS) {
@@ -1271,7 +1677,10 @@ void pex_depthwise_conv2d_s8(const pex_conv_params *p, const int8_t *input,
       }
     }
   }
-  if (c < channels)
+  if (c < channels && taps <= DW_MAX_TAPS)
+    depthwiseNarrow(p, c, channels, input, weights, bias, multiplier, shift,
+                    output);
+  else if (c < channels)
     depthwiseGeneric(p, c, channels, input, weights, bias, multiplier, shift,
                      output);
 }

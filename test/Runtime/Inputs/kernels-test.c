@@ -195,6 +195,19 @@ static void scalesFromAcc(const int32_t *acc, int32_t pixels, int32_t stride,
 
 static const int32_t kernelSizes[] = {1, 1, 1, 3, 3, 3, 5, 7, 2, 4};
 
+/* Random quantisation and tensors for the geometry in p, placed at the
+ * end of their buffers. */
+static void fillConv(pex_conv_params *p, int depthwise) {
+  const int32_t inBytes = p->in_h * p->in_w * p->in_pixel_stride;
+  const int32_t wBytes = (depthwise ? 1 : p->out_c) * p->kernel_h *
+                         p->kernel_w * p->weight_in_stride;
+  pickQuant(&p->input_zp, &p->output_zp, &p->act_min, &p->act_max);
+  input = inputBuf + MAX_BYTES - inBytes;
+  weights = weightBuf + MAX_BYTES - wBytes;
+  fillS8(input, inBytes);
+  fillS8(weights, wBytes);
+}
+
 /* A random convolution whose tensors fit the buffers. */
 static void randomConv(pex_conv_params *p, int depthwise, int maxCh) {
   for (;;) {
@@ -234,20 +247,14 @@ static void randomConv(pex_conv_params *p, int depthwise, int maxCh) {
         wBytes > MAX_BYTES || macs > 400000 ||
         pex_conv2d_s8_scratch_bytes(p) > (int32_t)sizeof(scratch))
       continue;
-    pickQuant(&p->input_zp, &p->output_zp, &p->act_min, &p->act_max);
-    input = inputBuf + MAX_BYTES - inBytes;
-    weights = weightBuf + MAX_BYTES - wBytes;
-    fillS8(input, inBytes);
-    fillS8(weights, wBytes);
+    fillConv(p, depthwise);
     return;
   }
 }
 
 static long macsTested;
 
-static void testConv(int caseNo) {
-  pex_conv_params p;
-  randomConv(&p, 0, 48);
+static void runConv(pex_conv_params p, int caseNo) {
   const int32_t pixels = p.out_h * p.out_w;
   const int32_t outBytes = pixels * p.out_pixel_stride;
   pickBias(p.out_c);
@@ -271,9 +278,13 @@ static void testConv(int caseNo) {
            (long)p.pad_left, (long)p.out_h, (long)p.out_w, (long)p.out_c);
 }
 
-static void testDepthwise(int caseNo) {
+static void testConv(int caseNo) {
   pex_conv_params p;
-  randomConv(&p, 1, 70);
+  randomConv(&p, 0, 48);
+  runConv(p, caseNo);
+}
+
+static void runDepthwise(pex_conv_params p, int caseNo) {
   const int32_t pixels = p.out_h * p.out_w;
   const int32_t outBytes = pixels * p.out_pixel_stride;
   pickBias(p.in_c);
@@ -293,6 +304,59 @@ static void testDepthwise(int caseNo) {
            (long)p.in_h, (long)p.in_w, (long)p.in_c, (long)p.kernel_h,
            (long)p.kernel_w, (long)p.stride_h, (long)p.stride_w,
            (long)p.pad_top, (long)p.pad_left, (long)p.out_h, (long)p.out_w);
+}
+
+static void testDepthwise(int caseNo) {
+  pex_conv_params p;
+  randomConv(&p, 1, 70);
+  runDepthwise(p, caseNo);
+}
+
+/* Fixed shapes for the paths random shapes of at most 12x12 rarely or
+ * never take: the direct convolution of a first layer (3 or 1 input
+ * channels, at least 15/16 of the windows inside: with staged border
+ * windows, pairs and a lone last channel), direct slices of one or two
+ * output channels over four or more input channels (border taps one by
+ * one), and depthwise channels outside groups of four (a dense single
+ * channel whose last window word ends at the buffer's end, strides 1 and
+ * 2, two and three channels, 5x5, dilation). */
+static void testFixedShapes(void) {
+  /* in_h, in_w, in_c, out_c, kernel, stride, dilation, pad, extra stride */
+  static const int32_t convShapes[][9] = {
+      {72, 72, 3, 8, 3, 2, 1, 1, 0}, {70, 70, 3, 5, 3, 1, 1, 1, 0},
+      {66, 66, 1, 7, 3, 2, 1, 0, 0}, {40, 40, 3, 1, 3, 2, 1, 1, 0},
+      {20, 20, 8, 2, 3, 1, 1, 1, 0}, {16, 16, 5, 1, 5, 2, 2, 2, 0},
+      {24, 24, 3, 2, 3, 2, 1, 1, 2}, {20, 20, 16, 1, 1, 1, 1, 0, 0}};
+  static const int32_t dwShapes[][9] = {
+      {30, 30, 1, 1, 3, 1, 1, 1, 0}, {31, 29, 1, 1, 3, 2, 1, 1, 0},
+      {20, 20, 1, 1, 3, 1, 1, 0, 0}, {20, 20, 2, 2, 3, 1, 1, 1, 0},
+      {17, 19, 3, 3, 3, 2, 1, 1, 0}, {20, 20, 1, 1, 5, 1, 1, 2, 0},
+      {20, 20, 1, 1, 3, 1, 2, 2, 0}, {18, 18, 7, 7, 3, 1, 1, 1, 1}};
+  for (int depthwise = 0; depthwise < 2; ++depthwise)
+    for (int i = 0; i < 8; ++i) {
+      const int32_t *d = depthwise ? dwShapes[i] : convShapes[i];
+      pex_conv_params p;
+      memset(&p, 0, sizeof(p));
+      p.in_h = d[0];
+      p.in_w = d[1];
+      p.in_c = d[2];
+      p.out_c = d[3];
+      p.kernel_h = p.kernel_w = d[4];
+      p.stride_h = p.stride_w = d[5];
+      p.dilation_h = p.dilation_w = d[6];
+      p.pad_top = p.pad_left = d[7];
+      p.in_pixel_stride = p.in_c + d[8];
+      p.out_pixel_stride = p.out_c;
+      p.weight_in_stride = p.in_c;
+      const int32_t span = (p.kernel_h - 1) * p.dilation_h;
+      p.out_h = (p.in_h + 2 * p.pad_top - span - 1) / p.stride_h + 1;
+      p.out_w = (p.in_w + 2 * p.pad_left - span - 1) / p.stride_w + 1;
+      fillConv(&p, depthwise);
+      if (depthwise)
+        runDepthwise(p, 1000 + i);
+      else
+        runConv(p, 2000 + i);
+    }
 }
 
 static void testFullyConnected(int caseNo) {
@@ -467,6 +531,8 @@ static void testApplyScale(void) {
 
 int main(void) {
   testApplyScale();
+  for (int i = 0; i < 3; ++i)
+    testFixedShapes();
   for (int i = 0; i < KT_CASES; ++i) {
     testConv(i);
     testDepthwise(i);
