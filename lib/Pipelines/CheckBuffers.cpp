@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Dialect/Partial/IR/PartialDialect.h"
 #include "pex/Pipelines/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -25,9 +26,6 @@ namespace mlir::pex {
 using namespace mlir;
 
 namespace {
-
-constexpr StringLiteral kSliceLoopAttr = "partial.slice_loop";
-constexpr StringLiteral kKernelTileAttr = "pex.kernel_tile";
 
 int64_t getBytes(MemRefType type) {
   if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
@@ -54,7 +52,7 @@ bool isAccumulator(Value buffer) {
     for (OpOperand &use : value.getUses()) {
       Operation *user = use.getOwner();
       if (auto loop = dyn_cast<scf::ForOp>(user)) {
-        if (loop->hasAttr(kSliceLoopAttr) &&
+        if (loop->hasAttr(pex::partial::kSliceLoopAttrName) &&
             use.getOperandNumber() >= loop.getNumControlOperands())
           return true;
         continue;
@@ -170,15 +168,17 @@ struct PexCheckBuffersPass
       return success();
     }
 
-    if (scf::ForOp loop = getEnclosingLoop(alloc, kSliceLoopAttr)) {
+    if (scf::ForOp loop =
+            getEnclosingLoop(alloc, pex::partial::kSliceLoopAttrName)) {
       ++summary.inSlices;
-      auto info = loop->getAttrOfType<DictionaryAttr>(kSliceLoopAttr);
+      auto info =
+          loop->getAttrOfType<DictionaryAttr>(pex::partial::kSliceLoopAttrName);
       auto channels = info ? info.getAs<IntegerAttr>("channels") : nullptr;
       auto sliceSize = info ? info.getAs<IntegerAttr>("slice_size") : nullptr;
       auto fullTypes = info ? info.getAs<ArrayAttr>("full_types") : nullptr;
       if (!channels || !sliceSize || !fullTypes)
         return loop.emitError("malformed '")
-               << kSliceLoopAttr
+               << pex::partial::kSliceLoopAttrName
                << "' attribute: expected channels, slice_size and full_types";
       // One slice of every channel: nothing is split, nothing to prove.
       if (sliceSize.getInt() >= channels.getInt())
@@ -196,7 +196,7 @@ struct PexCheckBuffersPass
       }
       // A per-pixel temporary of a kernel inside the slice loop (the padded
       // input window of a producer convolution holds every input channel).
-      if (getEnclosingLoop(alloc, kKernelTileAttr))
+      if (getEnclosingLoop(alloc, pex::kKernelTileAttrName))
         return success();
       // Other dimensions may be dynamic; the channels may not.
       if (type.getRank() > 0 &&
@@ -212,7 +212,7 @@ struct PexCheckBuffersPass
       ++summary.other;
       return success();
     }
-    if (getEnclosingLoop(alloc, kKernelTileAttr)) {
+    if (getEnclosingLoop(alloc, pex::kKernelTileAttrName)) {
       ++summary.inTiles;
       if (!type.hasStaticShape() || !isPixelTile(type))
         return alloc->emitError("int32 buffer ")

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Analysis/ArenaPlanner.h"
 #include "pex/Pipelines/CortexMPasses.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,7 +23,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr StringLiteral kArenaAttr = "pex.arena";
 constexpr StringLiteral kModelAttr = "pex.model";
 
 bool isIdentifier(StringRef name) {
@@ -34,7 +34,7 @@ bool isIdentifier(StringRef name) {
 
 /// The plan that --pex-plan-memory recorded for `function`.
 DictionaryAttr findPlan(ModuleOp module, StringRef function) {
-  auto arena = module->getAttrOfType<DictionaryAttr>(kArenaAttr);
+  auto arena = module->getAttrOfType<DictionaryAttr>(pex::kArenaAttrName);
   auto functions = arena ? arena.getAs<ArrayAttr>("functions") : nullptr;
   if (!functions)
     return nullptr;

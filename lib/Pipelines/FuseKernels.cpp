@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Dialect/Partial/IR/PartialDialect.h"
 #include "pex/Pipelines/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,23 +34,8 @@ using namespace mlir;
 
 namespace {
 
-/// Marks the per-pixel loops of a fused kernel.
-constexpr StringLiteral kKernelTileAttr = "pex.kernel_tile";
-
 bool isZero(Value value) {
   return matchPattern(value, m_Zero()) || matchPattern(value, m_AnyZeroFloat());
-}
-
-bool isZeroSplat(Value value) {
-  DenseElementsAttr values;
-  if (!matchPattern(value, m_Constant(&values)) || !values.isSplat())
-    return false;
-  Attribute splat = values.getSplatValue<Attribute>();
-  if (auto integer = dyn_cast<IntegerAttr>(splat))
-    return integer.getValue().isZero();
-  if (auto real = dyn_cast<FloatAttr>(splat))
-    return real.getValue().isPosZero();
-  return false;
 }
 
 /// Whether `value` is a tensor of zeros: a zero fill, or a generic that
@@ -69,7 +55,8 @@ bool isZeroTensor(Value value) {
   if (!arg || arg.getOwner() != generic.getBody() ||
       arg.getArgNumber() >= generic.getNumDpsInputs())
     return false;
-  return isZeroSplat(generic.getDpsInputOperand(arg.getArgNumber())->get());
+  return pex::partial::isZeroSplat(
+      generic.getDpsInputOperand(arg.getArgNumber())->get());
 }
 
 /// Whether `op` adds the values it reduces into its (single) init: its body
@@ -293,7 +280,7 @@ LogicalResult tileKernel(RewriterBase &rewriter, linalg::GenericOp root,
   if (failed(result))
     return failure();
   for (LoopLikeOpInterface loop : result->loops)
-    loop->setAttr(kKernelTileAttr, rewriter.getUnitAttr());
+    loop->setAttr(pex::kKernelTileAttrName, rewriter.getUnitAttr());
   for (OpResult value : root->getResults())
     rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
   rewriter.eraseOp(root);

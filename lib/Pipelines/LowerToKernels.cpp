@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Dialect/Partial/IR/PartialDialect.h"
 #include "pex/Pipelines/CortexMPasses.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,8 +31,6 @@ using namespace mlir::pex;
 
 namespace {
 
-constexpr StringLiteral kSliceLoopAttr = "partial.slice_loop";
-
 /// The constant `value` is, or is a slice of (a slice's offset may be
 /// dynamic, so the whole source stands for it).
 DenseElementsAttr getConstantSource(Value value) {
@@ -48,13 +47,6 @@ DenseElementsAttr getConstant(Value value) {
   if (!matchPattern(value, m_Constant(&attr)))
     return nullptr;
   return attr;
-}
-
-bool isZeroConstant(Value value) {
-  DenseElementsAttr attr = getConstant(value);
-  return attr && attr.getElementType().isInteger() &&
-         llvm::all_of(attr.getValues<APInt>(),
-                      [](const APInt &v) { return v.isZero(); });
 }
 
 RankedTensorType getStaticType(Value value) {
@@ -330,7 +322,7 @@ void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
 /// The int32 additions wrap alike, so the sum is the same.
 bool KernelRewriter::lowerAccumulation(tosa::Conv2DOp conv, int64_t inputZp) {
   Value partial = conv.getOutput();
-  if (!partial.hasOneUse() || !isZeroConstant(conv.getBias()))
+  if (!partial.hasOneUse() || !pex::partial::isZeroSplat(conv.getBias()))
     return false;
   auto add = dyn_cast<tosa::AddOp>(*partial.getUsers().begin());
   if (!add)
@@ -433,7 +425,7 @@ void KernelRewriter::lowerFinish(tosa::RescaleOp rescale) {
     }
   }
   auto loop = value.getDefiningOp<scf::ForOp>();
-  if (!loop || !loop->hasAttr(kSliceLoopAttr))
+  if (!loop || !loop->hasAttr(pex::partial::kSliceLoopAttrName))
     return;
   std::optional<OutputStage> stage =
       matchOutputStage(rescale.getInput(), channels);

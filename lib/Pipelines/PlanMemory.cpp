@@ -38,8 +38,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr StringLiteral kArenaAttr = "pex.arena";
-
 /// How a buffer enters and leaves the function.
 enum class Role { Buffer, Input, Output, InOut };
 
@@ -471,9 +469,9 @@ struct PexPlanMemoryPass
           << static_cast<int64_t>(alignment);
       return signalPassFailure();
     }
-    if (module->hasAttr(kArenaAttr)) {
+    if (module->hasAttr(pex::kArenaAttrName)) {
       module.emitError("the module already has an arena ('")
-          << kArenaAttr << "')";
+          << pex::kArenaAttrName << "')";
       return signalPassFailure();
     }
     SymbolTable symbols(module);
@@ -525,7 +523,7 @@ struct PexPlanMemoryPass
     }
     Builder b(context);
     module->setAttr(
-        kArenaAttr,
+        pex::kArenaAttrName,
         b.getDictionaryAttr({
             b.getNamedAttr("symbol", b.getStringAttr(arenaName)),
             b.getNamedAttr("bytes", b.getI64IntegerAttr(arenaBytes)),

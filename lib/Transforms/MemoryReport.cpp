@@ -1,5 +1,6 @@
 //===- MemoryReport.cpp - print the memory report -------------------------===//
 
+#include "pex/Analysis/ArenaPlanner.h"
 #include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,7 +22,6 @@ using namespace mlir;
 namespace {
 
 constexpr StringLiteral kRecordedAttr = "pex.memory_report";
-constexpr StringLiteral kArenaAttr = "pex.arena";
 
 /// JSON as attributes, so that a report survives the lowering on the module.
 Attribute toAttribute(Builder &b, const llvm::json::Value &value) {
@@ -220,7 +220,7 @@ struct PexMemoryReportPass
           objects.push_back(std::move(*object));
       }
     }
-    auto arena = module->getAttrOfType<DictionaryAttr>(kArenaAttr);
+    auto arena = module->getAttrOfType<DictionaryAttr>(pex::kArenaAttrName);
     // Bufferized code planned without a recorded report: the arena alone.
     if (objects.empty() && arena)
       if (auto functions = arena.getAs<ArrayAttr>("functions"))

@@ -522,6 +522,32 @@ _Static_assert(sizeof(RqShift) == 16 && __builtin_offsetof(RqShift, signMul) == 
                    __builtin_offsetof(RqShift, post) == 13,
                "pairJob's assembly reads RqShift as four words");
 
+/* The group loop of the 2x2 micro-kernel shared by pairJob and accJob: r1
+ * the pair buffer, r2 its groups, r3 the weight row of the first channel, r4
+ * the distance to the second's; sums r6, r7 (pixel 0, 1 of the first
+ * channel) and r8, r9 (of the second); clobbers r0, r2, r5, r10-r12, lr. */
+#define PEX_MAC2X2_ASM_GROUPS                                                  \
+  "add     r10, r1, r2, lsl #4\n"                                              \
+  "1:\n\t"                                                                     \
+  "ldr     r11, [r3, r4]\n\t"                                                  \
+  "ldrd    r0, r2, [r1], #8\n\t"                                               \
+  "sxtb16  r12, r11\n\t"                                                       \
+  "sxtb16  r11, r11, ror #8\n\t"                                               \
+  "smlad   r7, r0, r12, r7\n\t"                                                \
+  "smlad   r7, r2, r11, r7\n\t"                                                \
+  "ldrd    r5, lr, [r1], #8\n\t"                                               \
+  "smlad   r9, r5, r12, r9\n\t"                                                \
+  "smlad   r9, lr, r11, r9\n\t"                                                \
+  "ldr     r11, [r3], #4\n\t"                                                  \
+  "sxtb16  r12, r11\n\t"                                                       \
+  "sxtb16  r11, r11, ror #8\n\t"                                               \
+  "smlad   r6, r0, r12, r6\n\t"                                                \
+  "smlad   r6, r2, r11, r6\n\t"                                                \
+  "smlad   r8, r5, r12, r8\n\t"                                                \
+  "smlad   r8, lr, r11, r8\n\t"                                                \
+  "cmp     r1, r10\n\t"                                                        \
+  "bne     1b\n\t"
+
 /* Per channel: x <<= pre; hi:lo = round + x * m + (x >>> 31) * signMul;
  * y = ssat8((hi >> post) + zp), with pre | post << 8 the table's last
  * word (register shifts use its low byte). */
@@ -537,26 +563,7 @@ __attribute__((naked, noinline)) static void pairJob(PairJob *job) {
       "str     r5, [r0, #16]\n\t"
       "mov     r8, r6\n\t"
       "mov     r9, r7\n\t"
-      "add     r10, r1, r2, lsl #4\n"
-      "1:\n\t"
-      "ldr     r11, [r3, r4]\n\t"
-      "ldrd    r0, r2, [r1], #8\n\t"
-      "sxtb16  r12, r11\n\t"
-      "sxtb16  r11, r11, ror #8\n\t"
-      "smlad   r7, r0, r12, r7\n\t"
-      "smlad   r7, r2, r11, r7\n\t"
-      "ldrd    r5, lr, [r1], #8\n\t"
-      "smlad   r9, r5, r12, r9\n\t"
-      "smlad   r9, lr, r11, r9\n\t"
-      "ldr     r11, [r3], #4\n\t"
-      "sxtb16  r12, r11\n\t"
-      "sxtb16  r11, r11, ror #8\n\t"
-      "smlad   r6, r0, r12, r6\n\t"
-      "smlad   r6, r2, r11, r6\n\t"
-      "smlad   r8, r5, r12, r8\n\t"
-      "smlad   r8, lr, r11, r8\n\t"
-      "cmp     r1, r10\n\t"
-      "bne     1b\n\t"
+      PEX_MAC2X2_ASM_GROUPS
       /* the tail values: pixel 0's at r1, pixel 1's after them */
       "ldr     r0, [sp]\n\t"
       "ldr     r10, [r0, #48]\n\t"
@@ -680,26 +687,7 @@ __attribute__((naked, noinline)) static void accJob(AccJob *job) {
       "ldrd    r6, r7, [r5]\n\t"
       "add     r5, r5, r10\n\t"
       "ldrd    r8, r9, [r5]\n\t"
-      "add     r10, r1, r2, lsl #4\n"
-      "1:\n\t"
-      "ldr     r11, [r3, r4]\n\t"
-      "ldrd    r0, r2, [r1], #8\n\t"
-      "sxtb16  r12, r11\n\t"
-      "sxtb16  r11, r11, ror #8\n\t"
-      "smlad   r7, r0, r12, r7\n\t"
-      "smlad   r7, r2, r11, r7\n\t"
-      "ldrd    r5, lr, [r1], #8\n\t"
-      "smlad   r9, r5, r12, r9\n\t"
-      "smlad   r9, lr, r11, r9\n\t"
-      "ldr     r11, [r3], #4\n\t"
-      "sxtb16  r12, r11\n\t"
-      "sxtb16  r11, r11, ror #8\n\t"
-      "smlad   r6, r0, r12, r6\n\t"
-      "smlad   r6, r2, r11, r6\n\t"
-      "smlad   r8, r5, r12, r8\n\t"
-      "smlad   r8, lr, r11, r8\n\t"
-      "cmp     r1, r10\n\t"
-      "bne     1b\n\t"
+      PEX_MAC2X2_ASM_GROUPS
       "ldr     r0, [sp]\n\t"
       "ldr     r10, [r0, #28]\n\t"
       "cmp     r10, #0\n\t"
@@ -734,6 +722,7 @@ __attribute__((naked, noinline)) static void accJob(AccJob *job) {
       "add     sp, #4\n\t"
       "pop     {r4-r11, pc}\n\t");
 }
+#undef PEX_MAC2X2_ASM_GROUPS
 #endif
 
 /* ---- Convolution driver ------------------------------------------------
@@ -930,9 +919,9 @@ static int32_t directApplies(const pex_conv_params *p, int32_t k) {
  * kernel rows of len values each, in the order the dot products read them:
  * per group of four values SXTB16 and SXTB16 ROR #8 of each channel's word,
  * then per remaining value one word (one channel: the value; two: the two
- * values as int16 lanes). Returns one past the last word written. */
-static uint32_t *expandDirect(const int8_t *w0, const int8_t *w1, int32_t rows,
-                              int32_t len, uint32_t *dst) {
+ * values as int16 lanes). */
+static void expandDirect(const int8_t *w0, const int8_t *w1, int32_t rows,
+                         int32_t len, uint32_t *dst) {
   for (int32_t r = 0; r < rows; ++r, w0 += len, w1 = w1 ? w1 + len : 0) {
     int32_t i = 0;
     for (; i + 4 <= len; i += 4) {
@@ -948,7 +937,6 @@ static uint32_t *expandDirect(const int8_t *w0, const int8_t *w1, int32_t rows,
     for (; i < len; ++i)
       *dst++ = w1 ? pex_pack2(w0[i], w1[i]) : (uint32_t)(int32_t)w0[i];
   }
-  return dst;
 }
 
 /* The generic instances of directRun cannot meet the unroll request

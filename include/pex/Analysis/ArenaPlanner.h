@@ -14,12 +14,18 @@
 #define PEX_ANALYSIS_ARENAPLANNER_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace mlir::pex {
+
+/// The module attribute in which --pex-plan-memory records the arena (its
+/// symbol, size and buffers) for the memory report, the model entry and the
+/// C header.
+inline constexpr llvm::StringLiteral kArenaAttrName = "pex.arena";
 
 /// A buffer to place: live from step `first` to step `last`, inclusive.
 struct ArenaBuffer {

@@ -9,6 +9,10 @@
 
 namespace mlir::pex {
 
+/// Marks the per-pixel loops of a kernel fused by --pex-fuse-kernels, whose
+/// int32 buffers --pex-check-buffers accepts.
+inline constexpr llvm::StringLiteral kKernelTileAttrName = "pex.kernel_tile";
+
 #define GEN_PASS_DECL
 #include "pex/Pipelines/Passes.h.inc"
 

@@ -36,7 +36,6 @@ using namespace mlir::pex::partial;
 namespace {
 
 /// Marks the loops over channel slices (see the pass description).
-constexpr StringLiteral kSliceLoopAttr = "partial.slice_loop";
 
 /// `type` with its channel (last) dimension cut to `size`.
 RankedTensorType withChannels(Type type, int64_t size) {
@@ -44,18 +43,6 @@ RankedTensorType withChannels(Type type, int64_t size) {
   SmallVector<int64_t> shape(tensor.getShape());
   shape.back() = size;
   return tensor.clone(shape);
-}
-
-bool isZeroConstant(Value value) {
-  DenseElementsAttr values;
-  if (!matchPattern(value, m_Constant(&values)) || !values.isSplat())
-    return false;
-  Attribute splat = values.getSplatValue<Attribute>();
-  if (auto integer = dyn_cast<IntegerAttr>(splat))
-    return integer.getValue().isZero();
-  if (auto real = dyn_cast<FloatAttr>(splat))
-    return real.getValue().isPosZero();
-  return false;
 }
 
 /// Lowers one chain.
@@ -305,7 +292,8 @@ void ChainLowering::lower() {
         builder.getNamedAttr("slice_size", builder.getI64IntegerAttr(size)),
         builder.getNamedAttr("full_types",
                              builder.getArrayAttr(fullTypes.getArrayRef()))};
-    loop->setAttr(kSliceLoopAttr, builder.getDictionaryAttr(entries));
+    loop->setAttr(pex::partial::kSliceLoopAttrName,
+                  builder.getDictionaryAttr(entries));
     carried = SmallVector<Value>(loop.getResults());
   };
   emitLoop(0, fullSlices * sliceSize, sliceSize);
@@ -323,7 +311,7 @@ void ChainLowering::lower() {
       if (slicing.kind != OperandKind::Bias || slicing.isSliced())
         continue;
       Value bias = outer.lookup(consumer->getOperand(i));
-      if (isZeroConstant(bias))
+      if (pex::partial::isZeroSplat(bias))
         continue;
       auto biasType = cast<RankedTensorType>(bias.getType());
       // The bias broadcasts along the channels (the TOSA verifiers ensure
