@@ -152,10 +152,16 @@ def main():
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--kernels-opt", default="-O3",
                         help="optimisation level of the kernel library")
+    parser.add_argument("--models", default="",
+                        help="comma-separated subset of the models "
+                             "(vww,kws,resnet8,ad,partial; default: all)")
     args = parser.parse_args()
     machine = {"cortex-m4": "mps2-an386", "cortex-m7": "mps2-an500"}[args.mcpu]
 
     all_layers = layers()
+    if args.models:
+        keep = set(args.models.split(","))
+        all_layers = [l for l in all_layers if l["model"] in keep]
     with tempfile.TemporaryDirectory(prefix="pex-kbench-") as work:
         with open(os.path.join(work, "bench_layers.h"), "w") as f:
             f.write(header(all_layers))
@@ -208,6 +214,8 @@ def main():
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for model, title in MODELS.items():
         idx = [i for i, l in enumerate(all_layers) if l["model"] == model]
+        if not idx:
+            continue
         macs = sum(results[i][0] for i in idx)
         fast = sum(results[i][1] for i in idx) * TICK
         ref = sum(results[i][2] for i in idx) * TICK

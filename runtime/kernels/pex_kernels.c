@@ -145,6 +145,39 @@ static void requantBlock(const int32_t *acc, int32_t pixels, int32_t channels,
                     r, out, outStride, 0);
 }
 
+/* The output stage of one channel's sums acc[q * accStride] (q < count)
+ * to out[q * ops], full range, bias already in the sums: the narrow paths'
+ * output stage (one channel of a block of pixels), without requantBlock's
+ * per-channel set-up and bias. */
+static void requantRun(const int32_t *acc, int32_t accStride, int32_t count,
+                       int32_t m, int32_t s, int32_t zp, int8_t *out,
+                       int32_t ops) {
+  const RqShift *e = &rqTable[s];
+  const int64_t round = e->round;
+  const int8_t *end = out + count * ops;
+  if (s >= 32) {
+    const uint32_t post = e->post;
+#pragma clang loop unroll(disable)
+    for (; out != end; out += ops) {
+      const int32_t x = *acc;
+      acc += accStride;
+      const int64_t v =
+          round + (int64_t)x * m - ((int64_t)((uint32_t)x >> 31) << 31);
+      *out = (int8_t)outClamp((int32_t)(v >> 32) >> post,
+                              (OutRange){zp, -128, 127, 1}, 1);
+    }
+  } else {
+    const uint32_t pre = e->pre;
+#pragma clang loop unroll(disable)
+    for (; out != end; out += ops) {
+      const int32_t x = (int32_t)((uint32_t)*acc << pre);
+      acc += accStride;
+      *out = (int8_t)outClamp((int32_t)((round + (int64_t)x * m) >> 32),
+                              (OutRange){zp, -128, 127, 1}, 1);
+    }
+  }
+}
+
 /* The output stage of two pixels' sums (s0[c], s1[c]) for n channels:
  * each channel's parameters are loaded once for both. */
 static inline __attribute__((always_inline)) void
@@ -751,6 +784,95 @@ typedef struct {
   int32_t *acc;          /* accumulating mode */
 } ConvJob;
 
+#if PEX_DSP_ACLE
+/* Pixel pix of the pair buffer of a one-tap window: the input channels of
+ * src (NULL: padding) minus the zero point, groups of four then the tail,
+ * written in place without the generic im2col's bookkeeping. */
+static inline __attribute__((always_inline)) void
+putPixel1x1(int16_t *buf, int32_t pix, const int8_t *src, int32_t groups,
+            int32_t tail, uint32_t nzp2, int32_t zp) {
+  int16_t *dst = buf + 4 * pix, *t = buf + 8 * groups + pix * tail;
+  if (!src) {
+    for (int32_t g = 0; g < groups; ++g, dst += 8)
+      pex_store32(dst, 0), pex_store32(dst + 2, 0);
+    /* tail <= 3, spelled out: a loop would become a call to memclr,
+     * which the object does not otherwise need. */
+    if (tail > 0)
+      t[0] = 0;
+    if (tail > 1)
+      t[1] = 0;
+    if (tail > 2)
+      t[2] = 0;
+    return;
+  }
+  for (int32_t g = 0; g < groups; ++g, dst += 8, src += 4) {
+    const uint32_t v = pex_load32(src);
+    pex_store32(dst, pex_sxtab16(nzp2, v));
+    pex_store32(dst + 2, pex_sxtab16_ror8(nzp2, v));
+  }
+  for (int32_t i = 0; i < tail; ++i)
+    t[i] = (int16_t)(src[i] - zp);
+}
+
+/* The input pixel under output pixel (oy, ox) of a one-tap window, NULL
+ * when it is padding. */
+static inline const int8_t *tapPixel(const pex_conv_params *p,
+                                     const int8_t *input, int32_t oy,
+                                     int32_t ox) {
+  const int32_t iy = oy * p->stride_h - p->pad_top;
+  const int32_t ix = ox * p->stride_w - p->pad_left;
+  return iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w
+             ? input + (iy * p->in_w + ix) * p->in_pixel_stride
+             : 0;
+}
+
+/* 1x1 convolutions with an even number of output channels on the fast
+ * path: per pixel pair, the pair buffer filled in place and pairJob over
+ * every channel pair. A 1x1 layer over few input channels does little
+ * work per pixel (8 channels in, 8 out: 128 MACs per pair), so the generic
+ * loop's per-pair bookkeeping (two im2col calls, the job set up field by
+ * field) cost more than the multiply-accumulates: a chain's producer
+ * slices paid it once per slice. Returns the pixels done (an odd last one
+ * is left to the generic loop). */
+static int32_t conv1x1Pairs(const ConvJob *j, int16_t *buf) {
+  const pex_conv_params *p = j->p;
+  const int32_t cin = j->col.cin, groups = cin >> 2, tail = cin & 3;
+  const int32_t pixels = p->out_h * p->out_w, ops = p->out_pixel_stride;
+  const int32_t zp = p->input_zp;
+  const uint32_t nzp2 = negZeroPoint2(zp);
+  PairJob job = {buf, groups, 0, j->wRow, 0, 0, 0, 0, ops, 0,
+                 p->output_zp, rqTable, tail};
+  /* Without padding every output pixel reads an input pixel: walk them
+   * with a pointer (pixStep apart in a row, rowStep between rows). */
+  const int32_t inside = p->pad_top == 0 && p->pad_left == 0 &&
+                         (p->out_h - 1) * p->stride_h < p->in_h &&
+                         (p->out_w - 1) * p->stride_w < p->in_w;
+  const int32_t pixStep = p->stride_w * p->in_pixel_stride;
+  const int32_t rowStep = p->stride_h * p->in_w * p->in_pixel_stride;
+  const int8_t *row = j->col.input, *x = row;
+  int32_t oy = 0, ox = 0, q = 0;
+  for (; q + 2 <= pixels; q += 2) {
+    for (int32_t pix = 0; pix < 2; ++pix) {
+      putPixel1x1(buf, pix, inside ? x : tapPixel(p, j->col.input, oy, ox),
+                  groups, tail, nzp2, zp);
+      x += pixStep;
+      if (++ox == p->out_w) {
+        ox = 0, ++oy;
+        x = row += rowStep;
+      }
+    }
+    job.w = j->weights;
+    job.bias = j->bias;
+    job.mult = j->multiplier;
+    job.shift = j->shift;
+    job.out = j->output + q * ops;
+    job.pairs = j->nout >> 1;
+    pairJob(&job);
+  }
+  return q;
+}
+#endif
+
 static void convRun(const ConvJob *j, void *scratch) {
   const pex_conv_params *p = j->p;
   const int32_t pixels = p->out_h * p->out_w, ops = p->out_pixel_stride;
@@ -761,12 +883,19 @@ static void convRun(const ConvJob *j, void *scratch) {
   int16_t *buf = (int16_t *)scratch;
   const OutRange range = outRange(p->output_zp, p->act_min, p->act_max);
   int32_t sums[2 * CONV_BLOCK];
-  int32_t oy = 0, ox = 0;
+  int32_t oy = 0, ox = 0, q = 0;
   /* The assembly fast path: one segment of at least four values,
    * full-range output, a bias. */
   const int32_t fastPairs = nseg == 1 && len >= 4 && range.full && j->bias != 0;
   (void)fastPairs;
-  for (int32_t q = 0; q < pixels; q += 2) {
+#if PEX_DSP_ACLE
+  if (!j->acc && fastPairs && col->taps == 1 && nout >= 2 && !(nout & 1)) {
+    q = conv1x1Pairs(j, buf);
+    oy = q / p->out_w;
+    ox = q - oy * p->out_w;
+  }
+#endif
+  for (; q < pixels; q += 2) {
     const int32_t two = q + 1 < pixels;
     im2col(col, buf, 0, oy, ox);
     if (two && ++ox == p->out_w) {
@@ -888,8 +1017,11 @@ static void initIm2col(Im2col *c, const pex_conv_params *p,
  * whole convolution when its input has fewer than four channels (the first
  * layer), where the im2col window needs a byte staging copy. */
 
-/* Output pixels per block of sums (2 x 64 bytes of stack). */
-#define DIRECT_BLOCK 16
+/* Output pixels per block of sums of a channel pair (2 x 128 bytes of
+ * stack; twice as many for a lone channel): the block's fixed cost (the
+ * run's dispatch, the output stage's set-up) is spread over a row of a
+ * typical first layer in two or three blocks. */
+#define DIRECT_BLOCK 32
 
 /* When the direct path beats im2col + the 2x2 micro-kernel (measured by
  * benchmarks/kernels/kernel_bench.py): one or two output channels (a
@@ -954,6 +1086,31 @@ directRun(const int8_t *x, int32_t pixStep, int32_t rowStep, const uint32_t *w,
           const int32_t n, const int32_t rows, const int32_t groups,
           const int32_t tail, const int32_t *folded, int32_t count,
           int32_t *sums) {
+  /* One channel: two pixels at a time share each weight load. */
+  for (; n == 1 && count >= 2; count -= 2, x += 2 * pixStep, sums += 2) {
+    int32_t s0 = folded[0], s1 = folded[0];
+    const int8_t *xr = x;
+    const uint32_t *wp = w;
+#pragma clang loop unroll(full)
+    for (int32_t r = 0; r < rows; ++r, xr += rowStep) {
+      const int8_t *xp = xr;
+#pragma clang loop unroll(full)
+      for (int32_t g = 0; g < groups; ++g, xp += 4, wp += 2) {
+        const uint32_t u = pex_load32(xp), v = pex_load32(xp + pixStep);
+        s0 = pex_smlad(pex_sxtb16(u), wp[0], s0);
+        s0 = pex_smlad(pex_sxtb16_ror8(u), wp[1], s0);
+        s1 = pex_smlad(pex_sxtb16(v), wp[0], s1);
+        s1 = pex_smlad(pex_sxtb16_ror8(v), wp[1], s1);
+      }
+#pragma clang loop unroll(full)
+      for (int32_t t = 0; t < tail; ++t, ++wp, ++xp) {
+        s0 = (int32_t)((uint32_t)s0 + (uint32_t)(xp[0] * (int32_t)*wp));
+        s1 = (int32_t)((uint32_t)s1 + (uint32_t)(xp[pixStep] * (int32_t)*wp));
+      }
+    }
+    sums[0] = s0;
+    sums[1] = s1;
+  }
   for (; count > 0; --count, x += pixStep, sums += n) {
     int32_t s0 = folded[0], s1 = n == 2 ? folded[1] : 0;
     const int8_t *xr = x;
@@ -1049,9 +1206,10 @@ static void convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
               &oyLo, &oyHi);
   insideRange(p->pad_left, p->stride_w, 1, p->kernel_w, p->in_w, p->out_w,
               &oxLo, &oxHi);
-  /* Border windows of inputs with fewer than four channels per pixel are
-   * staged (padding = zp, which the folded bias cancels) and take the same
-   * dot products; otherwise the taps inside are summed one by one. */
+  /* Border windows of a channel pair over fewer than four input channels
+   * per pixel are staged (padding = zp, which the folded bias cancels) and
+   * take the same dot products; otherwise (a lone channel: staging costs
+   * more than it saves) the taps inside are summed one by one. */
   Im2col col;
   initIm2col(&col, p, input, cin, scratch);
   uint32_t *wexp = (uint32_t *)scratch;
@@ -1069,11 +1227,12 @@ static void convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
       b[i] = bias ? bias[c0 + j + i] : 0;
       folded[i] = (int32_t)((uint32_t)b[i] - (uint32_t)p->input_zp * wsum);
     }
+    /* Pixels per block: the sums of a lone channel fill the array. */
+    const int32_t block = 2 * DIRECT_BLOCK / n;
     for (int32_t oy = 0; oy < p->out_h; ++oy) {
       const int32_t rowInside = oy >= oyLo && oy < oyHi;
-      for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += DIRECT_BLOCK) {
-        const int32_t nb =
-            p->out_w - ox0 < DIRECT_BLOCK ? p->out_w - ox0 : DIRECT_BLOCK;
+      for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += block) {
+        const int32_t nb = p->out_w - ox0 < block ? p->out_w - ox0 : block;
         /* The block's pixels whose window lies inside the input form one
          * run [lo, hi); the others take the border path. */
         int32_t lo = ox0, hi = ox0;
@@ -1094,7 +1253,7 @@ static void convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
             ox = hi - 1;
             continue;
           }
-          if (col.stage) {
+          if (col.stage && n == 2) {
             gatherWindow(&col, col.stage, oy, ox);
             directRunShape(col.stage, 0, len, wexp, n, kh, len, folded, 1,
                            sums + (ox - ox0) * n);
@@ -1105,8 +1264,14 @@ static void convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
                 (int32_t)((uint32_t)b[i] +
                           (uint32_t)borderDot(p, input, w[i], oy, ox));
         }
-        requantBlock(sums, nb, n, n, 0, multiplier + c0 + j, shift + c0 + j,
-                     range, output + (oy * p->out_w + ox0) * ops + j, ops);
+        int8_t *y = output + (oy * p->out_w + ox0) * ops + j;
+        if (range.full)
+          for (int32_t i = 0; i < n; ++i)
+            requantRun(sums + i, n, nb, multiplier[c0 + j + i],
+                       shift[c0 + j + i], range.zp, y + i, ops);
+        else
+          requantBlock(sums, nb, n, n, 0, multiplier + c0 + j, shift + c0 + j,
+                       range, y, ops);
       }
     }
   }
@@ -1236,6 +1401,136 @@ dwNarrowRunDense3x3(const int8_t *x, int32_t yStep, int32_t pixStep,
   }
 }
 
+/* The output stage of shifts >= 32 (every TFLite multiplier below one),
+ * full range, its parameters resolved once per channel. */
+typedef struct {
+  int64_t round;
+  int32_t m, post, zp;
+} RqFull;
+
+static inline int8_t rqFull(int32_t x, const RqFull *q) {
+  const int64_t v =
+      q->round + (int64_t)x * q->m - ((int64_t)((uint32_t)x >> 31) << 31);
+  return (int8_t)outClamp((int32_t)(v >> 32) >> q->post,
+                          (OutRange){q->zp, -128, 127, 1}, 1);
+}
+
+/* 2 * pairs output pixels of a dense single channel, stride 1, windows
+ * inside the input, shift >= 32 and full range, with the output stage fused:
+ * pixels x and x + 1 share each window row's word (x0 x1 x2 x3): pixel 0
+ * is (x0, x2).(w0, w2) + x1 w1, pixel 1 is (x1, x3).(w0, w2) + x2 w1, so a
+ * row costs LDR, SXTB16 x2 and four multiply-accumulates for both, and the
+ * word ends at pixel 1's last value. */
+typedef struct {
+  const int8_t *x;       /* 0: top-left of pixel 0's window */
+  int32_t yStep;         /* 4 */
+  int8_t *out;           /* 8 */
+  int32_t ops;           /* 12 */
+  int32_t pairs;         /* 16: >= 1 */
+  int32_t folded[2];     /* 20: the bias with the zero point folded, twice */
+  uint32_t w[6];         /* 28: per row (w0, w2) and (w1, w1) as int16 lanes */
+  int32_t roundLo, roundHi, m, post, zp; /* 52: the output stage */
+} DwPairJob;
+
+#if PEX_DSP_ACLE
+_Static_assert(__builtin_offsetof(DwPairJob, roundLo) == 52 &&
+                   sizeof(DwPairJob) == 72,
+               "dwNarrowPairs's assembly reads DwPairJob at fixed offsets");
+
+__attribute__((naked, noinline)) static void
+dwNarrowPairs(const DwPairJob *job) {
+  __asm volatile(
+      "push    {r4-r11, lr}\n\t"
+      "ldm     r0, {r1, r2, r3, r4, lr}\n"
+      "1:\n\t"
+#define PEX_DW_PAIR_ROW(LOAD, W)                                               \
+  LOAD "\n\t"                                                                  \
+       "ldrd    r8, r9, [r0, #" W "]\n\t"                                      \
+       "sxtb16  r10, r5\n\t"                                                   \
+       "sxtb16  r5, r5, ror #8\n\t"                                            \
+       "smlad   r6, r10, r8, r6\n\t"                                           \
+       "smlabb  r6, r5, r9, r6\n\t"                                            \
+       "smlad   r7, r5, r8, r7\n\t"                                            \
+       "smlatt  r7, r10, r9, r7\n\t"
+      "ldrd    r6, r7, [r0, #20]\n\t"
+      PEX_DW_PAIR_ROW("ldr     r5, [r1]", "28")
+      PEX_DW_PAIR_ROW("ldr     r5, [r1, r2]", "36")
+      PEX_DW_PAIR_ROW("ldr     r5, [r1, r2, lsl #1]", "44")
+#undef PEX_DW_PAIR_ROW
+      /* round + s * m + (s >>> 31) * -2^31 for both sums */
+      "ldrd    r8, r9, [r0, #52]\n\t"
+      "ldr     r10, [r0, #60]\n\t"
+      "mov     r11, #0x80000000\n\t"
+      "smlal   r8, r9, r6, r10\n\t"
+      "lsr     r6, r6, #31\n\t"
+      "smlal   r8, r9, r6, r11\n\t"
+      "ldrd    r6, r12, [r0, #52]\n\t"
+      "smlal   r6, r12, r7, r10\n\t"
+      "lsr     r7, r7, #31\n\t"
+      "smlal   r6, r12, r7, r11\n\t"
+      "ldrd    r10, r11, [r0, #64]\n\t"
+      "asr     r9, r9, r10\n\t"
+      "asr     r12, r12, r10\n\t"
+      "add     r9, r9, r11\n\t"
+      "add     r12, r12, r11\n\t"
+      "ssat    r9, #8, r9\n\t"
+      "ssat    r12, #8, r12\n\t"
+      "strb    r9, [r3]\n\t"
+      "strb    r12, [r3, r4]\n\t"
+      "add     r3, r3, r4, lsl #1\n\t"
+      "adds    r1, r1, #2\n\t"
+      "subs    lr, lr, #1\n\t"
+      "bne     1b\n\t"
+      "pop     {r4-r11, pc}\n\t");
+}
+#else
+static void dwNarrowPairs(const DwPairJob *j) {
+  const RqFull rq = {(int64_t)(((uint64_t)(uint32_t)j->roundHi << 32) |
+                               (uint32_t)j->roundLo),
+                     j->m, j->post, j->zp};
+  const int8_t *x = j->x;
+  int8_t *out = j->out;
+  for (int32_t n = j->pairs; n > 0; --n, x += 2, out += 2 * j->ops) {
+    int32_t s0 = j->folded[0], s1 = j->folded[1];
+    for (int32_t r = 0; r < 3; ++r) {
+      const uint32_t v = pex_load32(x + r * j->yStep);
+      const uint32_t e = pex_sxtb16(v), o = pex_sxtb16_ror8(v);
+      s0 = pex_smlabb(o, j->w[2 * r + 1], pex_smlad(e, j->w[2 * r], s0));
+      s1 = pex_smlatt(e, j->w[2 * r + 1], pex_smlad(o, j->w[2 * r], s1));
+    }
+    out[0] = rqFull(s0, &rq);
+    out[j->ops] = rqFull(s1, &rq);
+  }
+}
+#endif
+
+/* The sum of output pixel (oy, ox) of channel c, weights w[kh * kw]: the
+ * zero point folded into the bias when the window lies inside the input,
+ * subtracted tap by tap otherwise (taps outside skipped). */
+static int32_t dwNarrowWindow(const pex_conv_params *p, const int8_t *input,
+                              const int32_t *w, int32_t b, int32_t folded,
+                              int32_t c, int32_t oy, int32_t ox) {
+  const int32_t kh = p->kernel_h, kw = p->kernel_w, ips = p->in_pixel_stride;
+  const int32_t dh = p->dilation_h, dw = p->dilation_w;
+  const int32_t xStep = dw * ips, yStep = dh * p->in_w * ips;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top;
+  const int32_t ix0 = ox * p->stride_w - p->pad_left;
+  const int32_t kyLo = firstTap(iy0, dh), kyHi = endTap(iy0, dh, kh, p->in_h);
+  const int32_t kxLo = firstTap(ix0, dw), kxHi = endTap(ix0, dw, kw, p->in_w);
+  const int32_t inside = kyHi - kyLo == kh && kxHi - kxLo == kw;
+  uint32_t acc = (uint32_t)(inside ? folded : b);
+  const int32_t sub = inside ? 0 : p->input_zp;
+  const int8_t *xr =
+      input + ((iy0 + kyLo * dh) * p->in_w + ix0 + kxLo * dw) * ips + c;
+  const int32_t *wr = w + kyLo * kw + kxLo;
+  for (int32_t ky = kyLo; ky < kyHi; ++ky, xr += yStep, wr += kw) {
+    const int8_t *xp = xr;
+    for (int32_t kx = 0; kx < kxHi - kxLo; ++kx, xp += xStep)
+      acc += (uint32_t)((*xp - sub) * wr[kx]);
+  }
+  return (int32_t)acc;
+}
+
 /* Channels [c0, c1) one at a time, when they do not fill a group of four
  * (a chain's slice of one to three channels): for windows inside the input
  * the zero point is folded into the bias (sum (x - zp) w = sum x w - zp sum
@@ -1273,10 +1568,54 @@ depthwiseNarrow(const pex_conv_params *p, int32_t c0, int32_t c1,
     }
     const int32_t b = bias ? bias[c] : 0;
     const int32_t folded = (int32_t)((uint32_t)b - (uint32_t)zp * wsum);
+    /* Pairs of a dense stride-1 run with the output stage fused. */
+    const int32_t pairDense = dense && p->stride_w == 1 && range.full &&
+                              shift[c] >= 32;
+    if (pairDense) {
+      DwPairJob job;
+      const int64_t round = rqTable[shift[c]].round;
+      job.yStep = yStep;
+      job.ops = p->out_pixel_stride;
+      job.folded[0] = job.folded[1] = folded;
+      for (int32_t r = 0; r < 3; ++r) {
+        job.w[2 * r] = pex_pack2(w[3 * r], w[3 * r + 2]);
+        job.w[2 * r + 1] = pex_pack2(w[3 * r + 1], w[3 * r + 1]);
+      }
+      job.roundLo = (int32_t)(uint32_t)round;
+      job.roundHi = (int32_t)(round >> 32);
+      job.m = multiplier[c];
+      job.post = shift[c] - 32;
+      job.zp = range.zp;
+      const RqFull rq = {round, job.m, job.post, job.zp};
+      /* Per row the pairs of the interior run, then every other pixel
+       * (borders, an odd last one) window by window. */
+      for (int32_t oy = 0; oy < p->out_h; ++oy) {
+        int8_t *y = output + oy * p->out_w * job.ops + c;
+        int32_t lo = 0, hi = 0;
+        if (oy >= oyLo && oy < oyHi && oxHi > oxLo) {
+          const int32_t iy0 = oy * p->stride_h - p->pad_top;
+          job.x = input + (iy0 * p->in_w + oxLo - p->pad_left) * ips + c;
+          /* A pair's word ends at its second pixel's last value: no read
+           * past the input. */
+          job.pairs = (oxHi - oxLo) >> 1;
+          job.out = y + oxLo * job.ops;
+          if (job.pairs)
+            dwNarrowPairs(&job);
+          lo = oxLo;
+          hi = oxLo + 2 * job.pairs;
+        }
+        for (int32_t ox = 0; ox < p->out_w; ++ox) {
+          if (ox == lo && hi > lo)
+            ox = hi;
+          if (ox < p->out_w)
+            y[ox * job.ops] = rqFull(
+                dwNarrowWindow(p, input, w, b, folded, c, oy, ox), &rq);
+        }
+      }
+      continue;
+    }
     for (int32_t oy = 0; oy < p->out_h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_top;
-      const int32_t kyLo = firstTap(iy0, dh);
-      const int32_t kyHi = endTap(iy0, dh, kh, p->in_h);
       const int32_t rowInside = oy >= oyLo && oy < oyHi;
       for (int32_t ox0 = 0; ox0 < p->out_w; ox0 += 4 * DW_BLOCK) {
         const int32_t n =
@@ -1310,25 +1649,16 @@ depthwiseNarrow(const pex_conv_params *p, int32_t c0, int32_t c1,
             ox = hi - 1;
             continue;
           }
-          const int32_t ix0 = ox * p->stride_w - p->pad_left;
-          const int32_t kxLo = firstTap(ix0, dw);
-          const int32_t kxHi = endTap(ix0, dw, kw, p->in_w);
-          const int32_t inside = kyHi - kyLo == kh && kxHi - kxLo == kw;
-          uint32_t acc = (uint32_t)(inside ? folded : b);
-          const int32_t sub = inside ? 0 : zp;
-          const int8_t *xr =
-              input + ((iy0 + kyLo * dh) * p->in_w + ix0 + kxLo * dw) * ips + c;
-          const int32_t *wr = w + kyLo * kw + kxLo;
-          for (int32_t ky = kyLo; ky < kyHi; ++ky, xr += yStep, wr += kw) {
-            const int8_t *xp = xr;
-            for (int32_t kx = 0; kx < kxHi - kxLo; ++kx, xp += xStep)
-              acc += (uint32_t)((*xp - sub) * wr[kx]);
-          }
-          sums[ox - ox0] = (int32_t)acc;
+          sums[ox - ox0] =
+              dwNarrowWindow(p, input, w, b, folded, c, oy, ox);
         }
-        requantBlock(sums, n, 1, 1, 0, multiplier + c, shift + c, range,
-                     output + (oy * p->out_w + ox0) * p->out_pixel_stride + c,
+        int8_t *y = output + (oy * p->out_w + ox0) * p->out_pixel_stride + c;
+        if (range.full)
+          requantRun(sums, 1, n, multiplier[c], shift[c], range.zp, y,
                      p->out_pixel_stride);
+        else
+          requantBlock(sums, n, 1, 1, 0, multiplier + c, shift + c, range, y,
+                       p->out_pixel_stride);
       }
     }
   }

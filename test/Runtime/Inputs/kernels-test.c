@@ -326,14 +326,24 @@ static void testFixedShapes(void) {
       {72, 72, 3, 8, 3, 2, 1, 1, 0}, {70, 70, 3, 5, 3, 1, 1, 1, 0},
       {66, 66, 1, 7, 3, 2, 1, 0, 0}, {40, 40, 3, 1, 3, 2, 1, 1, 0},
       {20, 20, 8, 2, 3, 1, 1, 1, 0}, {16, 16, 5, 1, 5, 2, 2, 2, 0},
-      {24, 24, 3, 2, 3, 2, 1, 1, 2}, {20, 20, 16, 1, 1, 1, 1, 0, 0}};
+      {24, 24, 3, 2, 3, 2, 1, 1, 2}, {20, 20, 16, 1, 1, 1, 1, 0, 0},
+      /* 1x1 pair loop: odd pixel counts, padding, a tail, pixel strides */
+      {7, 9, 8, 8, 1, 1, 1, 0, 0},    {9, 9, 6, 4, 1, 2, 1, 1, 0},
+      {10, 10, 8, 6, 1, 1, 1, 0, 3},  {5, 5, 13, 2, 1, 1, 1, 0, 0},
+      /* a lone channel over rows of several blocks, odd widths */
+      {12, 150, 3, 1, 3, 1, 1, 1, 0}, {11, 133, 3, 3, 3, 2, 1, 1, 0}};
   static const int32_t dwShapes[][9] = {
       {30, 30, 1, 1, 3, 1, 1, 1, 0}, {31, 29, 1, 1, 3, 2, 1, 1, 0},
       {20, 20, 1, 1, 3, 1, 1, 0, 0}, {20, 20, 2, 2, 3, 1, 1, 1, 0},
       {17, 19, 3, 3, 3, 2, 1, 1, 0}, {20, 20, 1, 1, 5, 1, 1, 2, 0},
-      {20, 20, 1, 1, 3, 1, 2, 2, 0}, {18, 18, 7, 7, 3, 1, 1, 1, 1}};
+      {20, 20, 1, 1, 3, 1, 2, 2, 0}, {18, 18, 7, 7, 3, 1, 1, 1, 1},
+      /* dense single-channel pairs: odd runs, the last word at the end */
+      {9, 13, 1, 1, 3, 1, 1, 1, 0},   {6, 7, 1, 1, 3, 1, 1, 0, 0},
+      {5, 4, 1, 1, 3, 1, 1, 0, 0},    {3, 3, 1, 1, 3, 1, 1, 0, 0}};
+  const int counts[2] = {sizeof(convShapes) / sizeof(convShapes[0]),
+                         sizeof(dwShapes) / sizeof(dwShapes[0])};
   for (int depthwise = 0; depthwise < 2; ++depthwise)
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < counts[depthwise]; ++i) {
       const int32_t *d = depthwise ? dwShapes[i] : convShapes[i];
       pex_conv_params p;
       memset(&p, 0, sizeof(p));
@@ -531,7 +541,7 @@ static void testApplyScale(void) {
 
 int main(void) {
   testApplyScale();
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 6; ++i)
     testFixedShapes();
   for (int i = 0; i < KT_CASES; ++i) {
     testConv(i);
