@@ -1017,11 +1017,13 @@ static void initIm2col(Im2col *c, const pex_conv_params *p,
  * whole convolution when its input has fewer than four channels (the first
  * layer), where the im2col window needs a byte staging copy. */
 
-/* Output pixels per block of sums of a channel pair (2 x 128 bytes of
- * stack; twice as many for a lone channel): the block's fixed cost (the
- * run's dispatch, the output stage's set-up) is spread over a row of a
- * typical first layer in two or three blocks. */
-#define DIRECT_BLOCK 32
+/* Output pixels per block of sums of a channel pair (2 x 96 bytes of
+ * stack, in convDirect's own frame: it is not inlined, so the other paths
+ * of the convolution do not carry it; twice as many pixels for a lone
+ * channel): the block's fixed cost (the run's dispatch, the output stage's
+ * set-up) is spread over a row of a typical first layer in two or three
+ * blocks. */
+#define DIRECT_BLOCK 24
 
 /* When the direct path beats im2col + the 2x2 micro-kernel (measured by
  * benchmarks/kernels/kernel_bench.py): one or two output channels (a
@@ -1192,7 +1194,8 @@ static int32_t borderDot(const pex_conv_params *p, const int8_t *input,
   return (int32_t)s;
 }
 
-static void convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
+__attribute__((noinline)) static void
+convDirect(const pex_conv_params *p, int32_t c0, int32_t k,
                        const int8_t *input, const int8_t *weights,
                        const int32_t *bias, const int32_t *multiplier,
                        const int8_t *shift, int8_t *output, void *scratch) {

@@ -3,9 +3,6 @@
 import json
 import sys
 
-# --no-instruction-bound: print the split/unsplit instruction ratio without
-# holding it to 1.05 (the kernel library, see docs/kernels.md).
-bound = "--no-instruction-bound" not in sys.argv[2:]
 report = json.load(open(sys.argv[1]))
 qemu = report["qemu"]
 assert qemu["output_equals_whole_buffer"], "split and whole-buffer outputs differ"
@@ -39,5 +36,5 @@ print(f"flash (text + rodata): {sections['text'] + sections['rodata']} B, "
 ratio = qemu["instructions"] / qemu["whole_buffer_instructions"]
 print(f"instructions: split {qemu['instructions']}, whole-buffer "
       f"{qemu['whole_buffer_instructions']}, ratio {ratio:.3f}")
-assert ratio <= 1.05 or not bound, f"split/unsplit instructions {ratio:.3f}"
+assert ratio <= 1.05, f"split/unsplit instructions {ratio:.3f}"
 print(f"stack: split {qemu['stack_bytes']} B, whole-buffer {qemu['whole_buffer_stack_bytes']} B")
