@@ -16,11 +16,7 @@ using namespace mlir;
 void mlir::pex::buildPexCortexMPipeline(
     OpPassManager &pm, const PexCortexMPipelineOptions &options) {
   pm.addPass(createPexVerifyInput());
-  PexBufferizeOptions bufferize;
-  bufferize.partial = options.partial;
-  bufferize.slices = options.slices;
-  bufferize.sliceSize = options.sliceSize;
-  bufferize.sramBudget = options.sramBudget;
+  PexBufferizeOptions bufferize = options.getBufferizeOptions();
   bufferize.kernels = options.kernels;
   bufferize.checkBuffers = options.checkBuffers;
   bufferize.bufferAlignment = options.alignment;

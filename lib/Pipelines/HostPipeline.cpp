@@ -37,11 +37,7 @@ using namespace mlir;
 
 void mlir::pex::buildPexHostPipeline(OpPassManager &pm,
                                      const PexHostPipelineOptions &options) {
-  PexBufferizeOptions bufferize;
-  bufferize.partial = options.partial;
-  bufferize.slices = options.slices;
-  bufferize.sliceSize = options.sliceSize;
-  bufferize.sramBudget = options.sramBudget;
+  PexBufferizeOptions bufferize = options.getBufferizeOptions();
   bufferize.checkBuffers = options.checkBuffers;
   bufferize.bufferReport = options.bufferReport;
   buildPexBufferizePipeline(pm, bufferize);

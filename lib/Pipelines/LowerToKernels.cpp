@@ -197,6 +197,14 @@ struct ChannelParams {
   Value bias, multiplier, shift;
 };
 
+/// A convolution's output stage the library computes, its parameters per
+/// channel, and the type of the stage's result.
+struct KernelOutput {
+  OutputStage stage;
+  ChannelParams params;
+  RankedTensorType type;
+};
+
 class KernelRewriter {
 public:
   explicit KernelRewriter(MLIRContext *context) : rewriter(context) {}
@@ -215,6 +223,12 @@ private:
   std::optional<ChannelParams> getChannelParams(Value bias,
                                                 const OutputStage &stage,
                                                 int64_t channels, Location loc);
+  /// The output stage of the (depthwise) convolution with result `acc`,
+  /// when the library computes it bit for bit, with its parameters created
+  /// before the stage's last operation, where the insertion point is left.
+  std::optional<KernelOutput> matchKernelOutput(Value acc, Value weights,
+                                                Value bias, int64_t inputZp,
+                                                bool depthwise);
   Value empty(Location loc, RankedTensorType type) {
     return tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                    type.getElementType());
@@ -257,6 +271,23 @@ KernelRewriter::getChannelParams(Value bias, const OutputStage &stage,
   return params;
 }
 
+std::optional<KernelOutput>
+KernelRewriter::matchKernelOutput(Value acc, Value weights, Value bias,
+                                  int64_t inputZp, bool depthwise) {
+  int64_t channels = getStaticType(acc).getDimSize(3);
+  std::optional<OutputStage> stage = matchOutputStage(acc, channels);
+  if (!stage || !fitsShift(*stage, weights, bias, inputZp, depthwise))
+    return std::nullopt;
+  rewriter.setInsertionPoint(stage->getLast());
+  std::optional<ChannelParams> params =
+      getChannelParams(bias, *stage, channels, acc.getLoc());
+  if (!params)
+    return std::nullopt;
+  return KernelOutput{
+      *stage, *params,
+      cast<RankedTensorType>(stage->getLast()->getResultTypes()[0])};
+}
+
 /// A tosa.conv2d with its output stage becomes kernel.conv2d (or
 /// kernel.fully_connected for 1x1 convolutions of single pixels); a
 /// tosa.conv2d with a zero bias added into an int32 tensor becomes
@@ -279,28 +310,23 @@ void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
   // one any number of rows.
   if (!singlePixels && inputType.getDimSize(0) != 1)
     return;
-  int64_t channels = resultType.getDimSize(3);
-  std::optional<OutputStage> stage =
-      matchOutputStage(conv.getOutput(), channels);
-  if (!stage || !fitsShift(*stage, weights, conv.getBias(), *inputZp,
-                           /*depthwise=*/false))
+  std::optional<KernelOutput> out =
+      matchKernelOutput(conv.getOutput(), weights, conv.getBias(), *inputZp,
+                        /*depthwise=*/false);
+  if (!out)
     return;
+  const OutputStage &stage = out->stage;
+  const ChannelParams &params = out->params;
+  RankedTensorType outputType = out->type;
   Location loc = conv.getLoc();
-  rewriter.setInsertionPoint(stage->getLast());
-  std::optional<ChannelParams> params =
-      getChannelParams(conv.getBias(), *stage, channels, loc);
-  if (!params)
-    return;
-  auto outputType =
-      cast<RankedTensorType>(stage->getLast()->getResultTypes()[0]);
   Value output = empty(loc, outputType);
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   if (singlePixels) {
     auto fc = kernel::FullyConnectedOp::create(
-        rewriter, loc, TypeRange{outputType}, input, weights, params->bias,
-        params->multiplier, params->shift, output, i32(*inputZp),
-        i32(stage->outputZp), i32(stage->actMin), i32(stage->actMax));
-    replace(*stage, conv, fc->getResult(0));
+        rewriter, loc, TypeRange{outputType}, input, weights, params.bias,
+        params.multiplier, params.shift, output, i32(*inputZp),
+        i32(stage.outputZp), i32(stage.actMin), i32(stage.actMax));
+    replace(stage, conv, fc->getResult(0));
     return;
   }
   auto scratchType = RankedTensorType::get(
@@ -310,11 +336,10 @@ void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
   Value scratch = empty(loc, scratchType);
   auto op = kernel::Conv2DOp::create(
       rewriter, loc, TypeRange{outputType, scratchType}, input, weights,
-      params->bias, params->multiplier, params->shift, output, scratch,
+      params.bias, params.multiplier, params.shift, output, scratch,
       conv.getStrideAttr(), conv.getPadAttr(), conv.getDilationAttr(),
-      i32(*inputZp), i32(stage->outputZp), i32(stage->actMin),
-      i32(stage->actMax));
-  replace(*stage, conv, op->getResult(0));
+      i32(*inputZp), i32(stage.outputZp), i32(stage.actMin), i32(stage.actMax));
+  replace(stage, conv, op->getResult(0));
 }
 
 /// add(%acc, conv2d(x, w, zero bias)) -> kernel.conv2d_accumulate: the
@@ -370,28 +395,22 @@ void KernelRewriter::lowerDepthwise(tosa::DepthwiseConv2DOp conv) {
   if (getStaticType(input).getDimSize(0) != 1 ||
       getStaticType(weights).getDimSize(3) != 1)
     return;
-  int64_t channels = getStaticType(conv.getOutput()).getDimSize(3);
-  std::optional<OutputStage> stage =
-      matchOutputStage(conv.getOutput(), channels);
-  if (!stage || !fitsShift(*stage, weights, conv.getBias(), *inputZp,
-                           /*depthwise=*/true))
+  std::optional<KernelOutput> out =
+      matchKernelOutput(conv.getOutput(), weights, conv.getBias(), *inputZp,
+                        /*depthwise=*/true);
+  if (!out)
     return;
+  const OutputStage &stage = out->stage;
+  const ChannelParams &params = out->params;
+  RankedTensorType outputType = out->type;
   Location loc = conv.getLoc();
-  rewriter.setInsertionPoint(stage->getLast());
-  std::optional<ChannelParams> params =
-      getChannelParams(conv.getBias(), *stage, channels, loc);
-  if (!params)
-    return;
-  auto outputType =
-      cast<RankedTensorType>(stage->getLast()->getResultTypes()[0]);
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   auto op = kernel::DepthwiseConv2DOp::create(
-      rewriter, loc, TypeRange{outputType}, input, weights, params->bias,
-      params->multiplier, params->shift, empty(loc, outputType),
+      rewriter, loc, TypeRange{outputType}, input, weights, params.bias,
+      params.multiplier, params.shift, empty(loc, outputType),
       conv.getStrideAttr(), conv.getPadAttr(), conv.getDilationAttr(),
-      i32(*inputZp), i32(stage->outputZp), i32(stage->actMin),
-      i32(stage->actMax));
-  replace(*stage, conv, op->getResult(0));
+      i32(*inputZp), i32(stage.outputZp), i32(stage.actMin), i32(stage.actMax));
+  replace(stage, conv, op->getResult(0));
 }
 
 /// The finish of an accumulating chain, rescale(add(%acc, reshape(bias)))

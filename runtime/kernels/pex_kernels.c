@@ -581,6 +581,31 @@ _Static_assert(sizeof(RqShift) == 16 && __builtin_offsetof(RqShift, signMul) == 
   "cmp     r1, r10\n\t"                                                        \
   "bne     1b\n\t"
 
+/* Then the r10 (0..3) values after the groups: pixel 0's at r1, pixel 1's
+ * after them, weights at r3 and r3 + r4; then the job's weight row (at
+ * offset 8 of both jobs, the job at [sp]) advances past the channel pair.
+ * Clobbers r0-r2, r5, r10-r12. */
+#define PEX_MAC2X2_ASM_TAIL                                                    \
+  "cmp     r10, #0\n\t"                                                        \
+  "beq     3f\n\t"                                                             \
+  "add     r12, r1, r10, lsl #1\n"                                              \
+  "4:\n\t"                                                                     \
+  "ldrsh   r0, [r1], #2\n\t"                                                   \
+  "ldrsh   r2, [r12], #2\n\t"                                                  \
+  "ldrsb   r5, [r3, r4]\n\t"                                                   \
+  "ldrsb   r11, [r3], #1\n\t"                                                  \
+  "smlabb  r7, r0, r5, r7\n\t"                                                 \
+  "smlabb  r9, r2, r5, r9\n\t"                                                 \
+  "smlabb  r6, r0, r11, r6\n\t"                                                \
+  "smlabb  r8, r2, r11, r8\n\t"                                                \
+  "subs    r10, r10, #1\n\t"                                                   \
+  "bne     4b\n"                                                                \
+  "3:\n\t"                                                                     \
+  "ldr     r0, [sp]\n\t"                                                       \
+  "ldr     r1, [r0, #8]\n\t"                                                   \
+  "add     r1, r1, r4, lsl #1\n\t"                                             \
+  "str     r1, [r0, #8]\n\t"
+
 /* Per channel: x <<= pre; hi:lo = round + x * m + (x >>> 31) * signMul;
  * y = ssat8((hi >> post) + zp), with pre | post << 8 the table's last
  * word (register shifts use its low byte). */
@@ -597,29 +622,11 @@ __attribute__((naked, noinline)) static void pairJob(PairJob *job) {
       "mov     r8, r6\n\t"
       "mov     r9, r7\n\t"
       PEX_MAC2X2_ASM_GROUPS
-      /* the tail values: pixel 0's at r1, pixel 1's after them */
+      /* r10: the values after the groups */
       "ldr     r0, [sp]\n\t"
       "ldr     r10, [r0, #48]\n\t"
-      "cmp     r10, #0\n\t"
-      "beq     3f\n\t"
-      "add     r12, r1, r10, lsl #1\n"
-      "4:\n\t"
-      "ldrsh   r0, [r1], #2\n\t"
-      "ldrsh   r2, [r12], #2\n\t"
-      "ldrsb   r5, [r3, r4]\n\t"
-      "ldrsb   r11, [r3], #1\n\t"
-      "smlabb  r7, r0, r5, r7\n\t"
-      "smlabb  r9, r2, r5, r9\n\t"
-      "smlabb  r6, r0, r11, r6\n\t"
-      "smlabb  r8, r2, r11, r8\n\t"
-      "subs    r10, r10, #1\n\t"
-      "bne     4b\n"
-      "3:\n\t"
-      /* s00 r6, s01 r7, s10 r8, s11 r9; next weight rows */
-      "ldr     r0, [sp]\n\t"
-      "ldr     r1, [r0, #8]\n\t"
-      "add     r1, r1, r4, lsl #1\n\t"
-      "str     r1, [r0, #8]\n\t"
+      PEX_MAC2X2_ASM_TAIL
+      /* s00 r6, s01 r7, s10 r8, s11 r9 */
       /* channel 0: r6 (pixel 0), r8 (pixel 1) */
       "ldrd    r1, r2, [r0, #20]\n\t"
       "ldr     r3, [r1], #4\n\t"
@@ -723,25 +730,7 @@ __attribute__((naked, noinline)) static void accJob(AccJob *job) {
       PEX_MAC2X2_ASM_GROUPS
       "ldr     r0, [sp]\n\t"
       "ldr     r10, [r0, #28]\n\t"
-      "cmp     r10, #0\n\t"
-      "beq     3f\n\t"
-      "add     r12, r1, r10, lsl #1\n"
-      "4:\n\t"
-      "ldrsh   r0, [r1], #2\n\t"
-      "ldrsh   r2, [r12], #2\n\t"
-      "ldrsb   r5, [r3, r4]\n\t"
-      "ldrsb   r11, [r3], #1\n\t"
-      "smlabb  r7, r0, r5, r7\n\t"
-      "smlabb  r9, r2, r5, r9\n\t"
-      "smlabb  r6, r0, r11, r6\n\t"
-      "smlabb  r8, r2, r11, r8\n\t"
-      "subs    r10, r10, #1\n\t"
-      "bne     4b\n"
-      "3:\n\t"
-      "ldr     r0, [sp]\n\t"
-      "ldr     r1, [r0, #8]\n\t"
-      "add     r1, r1, r4, lsl #1\n\t"
-      "str     r1, [r0, #8]\n\t"
+      PEX_MAC2X2_ASM_TAIL
       "ldrd    r1, r2, [r0, #16]\n\t"
       "strd    r6, r7, [r1]\n\t"
       "add     r2, r2, r1\n\t"
@@ -756,6 +745,7 @@ __attribute__((naked, noinline)) static void accJob(AccJob *job) {
       "pop     {r4-r11, pc}\n\t");
 }
 #undef PEX_MAC2X2_ASM_GROUPS
+#undef PEX_MAC2X2_ASM_TAIL
 #endif
 
 /* ---- Convolution driver ------------------------------------------------

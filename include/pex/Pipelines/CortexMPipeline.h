@@ -14,6 +14,7 @@
 
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "pex/Pipelines/BufferizePipeline.h"
 
 namespace mlir {
 class OpPassManager;
@@ -22,32 +23,12 @@ class OpPassManager;
 namespace mlir::pex {
 
 struct PexCortexMPipelineOptions
-    : public PassPipelineOptions<PexCortexMPipelineOptions> {
+    : public PexChainPipelineOptions<PexCortexMPipelineOptions> {
   PassOptions::Option<std::string> name{
       *this, "name",
       llvm::cl::desc("Model name, a C identifier: the entry point is "
                      "<name>_run, the arena <name>_arena"),
       llvm::cl::init("model")};
-  PassOptions::Option<bool> partial{
-      *this, "partial",
-      llvm::cl::desc("Form and lower partial.chain ops (false: the unsplit "
-                     "whole-buffer baseline)"),
-      llvm::cl::init(true)};
-  PassOptions::Option<int64_t> slices{
-      *this, "slices",
-      llvm::cl::desc("Force this many slices per chain (0: chosen by the "
-                     "memory model)"),
-      llvm::cl::init(0)};
-  PassOptions::Option<int64_t> sliceSize{
-      *this, "slice-size",
-      llvm::cl::desc("Force this many channels per slice in every chain "
-                     "(0: as formed)"),
-      llvm::cl::init(0)};
-  PassOptions::Option<int64_t> sramBudget{
-      *this, "sram-budget",
-      llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
-                     "the peak)"),
-      llvm::cl::init(0)};
   PassOptions::Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("Compute the int8 convolutions, depthwise convolutions, "

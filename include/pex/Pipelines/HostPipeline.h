@@ -12,6 +12,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "pex/Pipelines/BufferizePipeline.h"
 
 namespace mlir {
 class OpPassManager;
@@ -20,27 +21,7 @@ class OpPassManager;
 namespace mlir::pex {
 
 struct PexHostPipelineOptions
-    : public PassPipelineOptions<PexHostPipelineOptions> {
-  PassOptions::Option<bool> partial{
-      *this, "partial",
-      llvm::cl::desc("Form and lower partial.chain ops (false: the unsplit "
-                     "whole-buffer baseline)"),
-      llvm::cl::init(true)};
-  PassOptions::Option<int64_t> slices{
-      *this, "slices",
-      llvm::cl::desc("Force this many slices per chain (0: chosen by the "
-                     "memory model)"),
-      llvm::cl::init(0)};
-  PassOptions::Option<int64_t> sliceSize{
-      *this, "slice-size",
-      llvm::cl::desc("Force this many channels per slice in every chain "
-                     "(0: as formed)"),
-      llvm::cl::init(0)};
-  PassOptions::Option<int64_t> sramBudget{
-      *this, "sram-budget",
-      llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
-                     "the peak)"),
-      llvm::cl::init(0)};
+    : public PexChainPipelineOptions<PexHostPipelineOptions> {
   PassOptions::Option<bool> checkBuffers{
       *this, "check-buffers",
       llvm::cl::desc("Run --pex-check-buffers after bufferization"),
