@@ -79,6 +79,22 @@ else:
     lit_config.note("MLPerf Tiny models not found in %s: the TFLite "
                     "reference-model tests are skipped (set "
                     "PEX_MLPERF_TINY_DIR)" % mlperf_tiny_dir)
+# TFLite Micro's per-operator cases and its example models, with TFLM's
+# reference outputs (../shared/models/ops and ../shared/models/tflm-examples).
+models_dir = os.path.join(os.path.dirname(config.pex_src_root), "shared", "models")
+tflm_ops_dir = os.path.join(models_dir, "ops")
+if os.path.isdir(tflm_ops_dir):
+    config.available_features.add("tflm-ops-models")
+    config.substitutions.append(("%tflm_ops", tflm_ops_dir))
+else:
+    lit_config.note("TFLite Micro operator cases not found in %s: the per-operator "
+                    "golden tests are UNSUPPORTED" % tflm_ops_dir)
+if os.path.isdir(models_dir) and os.path.isdir(mlperf_tiny_dir):
+    config.available_features.add("shared-models")
+    config.substitutions.append(("%shared_models", models_dir))
+else:
+    lit_config.note("../shared/models not found: the real-model corpus test is "
+                    "UNSUPPORTED")
 # Running imported models needs mlir-opt-22, mlir-runner-22 and its libraries.
 runner_libs = [os.path.join(config.llvm_tools_dir, os.pardir, "lib", name)
                for name in ("libmlir_c_runner_utils.so",
