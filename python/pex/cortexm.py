@@ -24,12 +24,16 @@ import tempfile
 from typing import Optional, Sequence
 
 #: Functions a compiled model may leave undefined: the C library's memory
-#: functions, under their C and their ARM EABI names.
+#: functions, under their C and their ARM EABI names, and the float <-> 64-bit
+#: integer conversions of the compiler's runtime (libgcc, compiler-rt), which
+#: every bare-metal toolchain links by itself (a float QUANTIZE rounds
+#: through them).
 ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_memcpy4",
                      "__aeabi_memcpy8", "__aeabi_memmove", "__aeabi_memmove4",
                      "__aeabi_memmove8", "__aeabi_memset", "__aeabi_memset4",
                      "__aeabi_memset8", "__aeabi_memclr", "__aeabi_memclr4",
-                     "__aeabi_memclr8")
+                     "__aeabi_memclr8", "__fixsfdi", "__floatdisf", "__aeabi_f2lz",
+                     "__aeabi_l2f")
 
 MCPUS = ("cortex-m4", "cortex-m7")
 
