@@ -324,12 +324,15 @@ std::string mlir::pex::tflite::builtinOperatorName(int32_t code) {
     return "MEAN";
   case BuiltinOperator::Quantize:
     return "QUANTIZE";
+  default: // the others are named by the table below
+    break;
   }
   // Names of other common builtins, for messages about unsupported ones.
   static const std::pair<int32_t, const char *> kOtherNames[] = {
       {5, "DEPTH_TO_SPACE"},
       {18, "MUL"},
       {19, "RELU"},
+      {20, "RELU_N1_TO_1"},
       {21, "RELU6"},
       {23, "RESIZE_BILINEAR"},
       {26, "SPACE_TO_DEPTH"},
@@ -340,6 +343,7 @@ std::string mlir::pex::tflite::builtinOperatorName(int32_t code) {
       {43, "SQUEEZE"},
       {45, "STRIDED_SLICE"},
       {49, "SPLIT"},
+      {50, "LOG_SOFTMAX"},
       {53, "CAST"},
       {54, "PRELU"},
       {55, "MAXIMUM"},
@@ -354,6 +358,7 @@ std::string mlir::pex::tflite::builtinOperatorName(int32_t code) {
       {88, "UNPACK"},
       {97, "RESIZE_NEAREST_NEIGHBOR"},
       {98, "LEAKY_RELU"},
+      {99, "SQUARED_DIFFERENCE"},
       {117, "HARD_SWISH"},
       {118, "IF"},
       {119, "WHILE"},
@@ -636,5 +641,14 @@ mlir::pex::tflite::readReducerOptions(FlatBufferReader &reader,
   ReducerOptions options;
   if (table)
     options.keepDims = reader.scalar<uint8_t>(*table, 0, 0, "keep_dims") != 0;
+  return options;
+}
+
+LeakyReluOptions
+mlir::pex::tflite::readLeakyReluOptions(FlatBufferReader &reader,
+                                        const std::optional<TableRef> &table) {
+  LeakyReluOptions options;
+  if (table)
+    options.alpha = reader.scalar<float>(*table, 0, 0.0f, "alpha");
   return options;
 }
