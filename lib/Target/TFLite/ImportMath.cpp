@@ -576,6 +576,18 @@ LogicalResult Importer::convertMeanOrSum(bool sum) {
   if (spatial) {
     total = windowSum(*input, keptShape[1] == 1 ? inShape[1] : 1,
                       keptShape[2] == 1 ? inShape[2] : 1, 1, 1, {0, 0, 0, 0});
+  } else if (*reduced == ArrayRef<int64_t>{rank - 1}) {
+    // Over the innermost axis: a 1x1 convolution with a filter of ones sums
+    // each row into int32 without a full-size int32 copy of the input; the
+    // result is reshaped after the rescale, which fuses with it.
+    int64_t depth = inShape.back(), rows = numElements(inShape) / depth;
+    total = emit("tosa.conv2d", tensorOf({rows, 1, 1, 1}, i32()),
+                 {reshape(*input, {rows, 1, 1, depth}),
+                  splat<int8_t>({1, 1, 1, depth}, i8(), 1),
+                  splat<int32_t>({1}, i32(), 0), scalarI8(0), scalarI8(0)},
+                 {arrayAttr("pad", {0, 0, 0, 0}), arrayAttr("stride", {1, 1}),
+                  arrayAttr("dilation", {1, 1}),
+                  attr("acc_type", TypeAttr::get(i32()))});
   } else {
     total = castTo(*input, i32());
     for (int64_t d : *reduced)
@@ -583,7 +595,8 @@ LogicalResult Importer::convertMeanOrSum(bool sum) {
   }
   Value centredSum = elementwise(
       "tosa.add", total,
-      broadcastI32(static_cast<int32_t>(-inQuant->zeroPoint * count), rank));
+      broadcastI32(static_cast<int32_t>(-inQuant->zeroPoint * count),
+                   cast<RankedTensorType>(total.getType()).getRank()));
   Value output = rescale(centredSum, i8(), {*scale}, 0, outQuant->zeroPoint);
   return define(0, reshape(output, outShape));
 }
