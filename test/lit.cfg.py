@@ -79,6 +79,12 @@ else:
     lit_config.note("MLPerf Tiny models not found in %s: the TFLite "
                     "reference-model tests are skipped (set "
                     "PEX_MLPERF_TINY_DIR)" % mlperf_tiny_dir)
+# The per-operator TFLite corpus with TFLite Micro's outputs
+# (../shared/models/ops).
+tflm_ops_dir = os.path.join(os.path.dirname(config.pex_src_root), "shared", "models", "ops")
+if os.path.isdir(tflm_ops_dir):
+    config.available_features.add("tflm-ops-models")
+    config.substitutions.append(("%tflm_ops", tflm_ops_dir))
 # Running imported models needs mlir-opt-22, mlir-runner-22 and its libraries.
 runner_libs = [os.path.join(config.llvm_tools_dir, os.pardir, "lib", name)
                for name in ("libmlir_c_runner_utils.so",
