@@ -482,13 +482,24 @@ LogicalResult Importer::convertPrelu() {
 // MEAN, SUM, REDUCE_MAX
 //===----------------------------------------------------------------------===//
 
-FailureOr<SmallVector<int64_t>> Importer::reducedAxes(bool keepDims) {
+FailureOr<SmallVector<int64_t>> Importer::reducedAxes() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  ReducerOptions o = readReducerOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
   FailureOr<SmallVector<int32_t>> axes =
       constantValues<int32_t>(1, TensorElementType::Int32, "axis");
   if (failed(axes))
     return failure();
-  ArrayRef<int64_t> inShape = graph.tensors[inputIndex(0)].shape;
-  ArrayRef<int64_t> outShape = graph.tensors[currentOp->outputs[0]].shape;
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
   int64_t rank = inShape.size();
   llvm::SmallSet<int64_t, 4> reduced;
   for (int32_t axis : *axes) {
@@ -502,7 +513,7 @@ FailureOr<SmallVector<int64_t>> Importer::reducedAxes(bool keepDims) {
   for (int64_t d = 0; d < rank; ++d) {
     if (reduced.contains(d))
       result.push_back(d);
-    if (!reduced.contains(d) || keepDims)
+    if (!reduced.contains(d) || o.keepDims)
       expected.push_back(reduced.contains(d) ? 1 : inShape[d]);
   }
   if (ArrayRef<int64_t>(expected) != outShape)
@@ -514,20 +525,10 @@ FailureOr<SmallVector<int64_t>> Importer::reducedAxes(bool keepDims) {
 LogicalResult Importer::convertMean() { return convertMeanOrSum(false); }
 
 LogicalResult Importer::convertMeanOrSum(bool sum) {
-  if (failed(expectCounts(2, 2, 1)))
-    return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
-    return failure();
-  ReducerOptions o = readReducerOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
-  FailureOr<SmallVector<int64_t>> reduced = reducedAxes(o.keepDims);
+  FailureOr<SmallVector<int64_t>> reduced = reducedAxes();
   if (failed(reduced))
     return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
   ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
   int64_t rank = inShape.size();
@@ -602,20 +603,10 @@ LogicalResult Importer::convertMeanOrSum(bool sum) {
 }
 
 LogicalResult Importer::convertReduceMax() {
-  if (failed(expectCounts(2, 2, 1)))
-    return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
-    return failure();
-  ReducerOptions o = readReducerOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
-  FailureOr<SmallVector<int64_t>> reduced = reducedAxes(o.keepDims);
+  FailureOr<SmallVector<int64_t>> reduced = reducedAxes();
   if (failed(reduced))
     return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
   FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
   if (failed(inQuant) || failed(outQuant))

@@ -464,7 +464,9 @@ private:
   LogicalResult defineUnary(Value input,
                             llvm::function_ref<int32_t(int32_t)> function);
   FailureOr<Value> unaryOperand(Quant *inQuant, Quant *outQuant);
-  FailureOr<SmallVector<int64_t>> reducedAxes(bool keepDims);
+  /// The sorted axes of a reducer (input, axis constant, ReducerOptions),
+  /// after checking the output shape.
+  FailureOr<SmallVector<int64_t>> reducedAxes();
 
   LogicalResult convertAddOrSub(bool subtract);
   LogicalResult convertMul();

@@ -907,34 +907,19 @@ LogicalResult Importer::convertSoftmax() {
 }
 
 LogicalResult Importer::convertLogistic() {
-  if (failed(expectCounts(1, 1, 1)))
+  Quant inQuant, outQuant;
+  FailureOr<Value> input = unaryOperand(&inQuant, &outQuant);
+  if (failed(input))
     return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
-    return failure();
-  if (graph.tensors[inputTensor].shape != graph.tensors[outputTensor].shape)
-    return opError("input and output shapes differ");
-  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
-  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-  if (failed(inQuant) || failed(outQuant))
-    return failure();
-  if (outQuant->zeroPoint != -128)
+  if (outQuant.zeroPoint != -128)
     return opError("the output zero point must be -128, as TFLite Micro "
                    "requires");
   const char *reason = "";
-  std::optional<std::array<int8_t, 256>> table = tflm::logisticTable(
-      inQuant->scale, inQuant->zeroPoint, rounding, &reason);
+  std::optional<std::array<int8_t, 256>> table =
+      tflm::logisticTable(inQuant.scale, inQuant.zeroPoint, rounding, &reason);
   if (!table)
     return opError(Twine("unsupported parameters: ") + reason);
-  FailureOr<Value> input = operand(0);
-  if (failed(input))
-    return failure();
-  // The kernel is a function of one int8: a 256-entry table, exactly.
-  Value values = constant<int8_t>(*table, {256}, i8());
-  return define(0, emit("tosa.table", typeOf(outputTensor), {*input, values}));
+  return defineUnary(*input, [&](int32_t x) { return (*table)[x + 128]; });
 }
 
 //===----------------------------------------------------------------------===//
