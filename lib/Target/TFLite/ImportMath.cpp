@@ -84,7 +84,8 @@ findExactInt8Rescale(int32_t zeroPoint,
 // Shared helpers
 //===----------------------------------------------------------------------===//
 
-FailureOr<Importer::Binary> Importer::binaryOperands(bool quantised) {
+FailureOr<Importer::Binary> Importer::binaryOperands(bool quantised,
+                                                     bool fused) {
   if (failed(expectCounts(2, 2, 1)))
     return failure();
   int32_t lhsTensor = inputIndex(0), rhsTensor = inputIndex(1),
@@ -131,6 +132,16 @@ FailureOr<Importer::Binary> Importer::binaryOperands(bool quantised) {
     result.lhsQuant = *lhsQuant;
     result.rhsQuant = *rhsQuant;
     result.outQuant = *outQuant;
+  }
+  if (fused) {
+    // AddOptions, SubOptions and MulOptions start with the activation.
+    AddOptions o = readAddOptions(reader, currentOp->options);
+    if (!reader.ok())
+      return error(reader.getError().offset, reader.getError().message);
+    FailureOr<Range> range = activationRange(o.activation, result.outQuant);
+    if (failed(range))
+      return failure();
+    result.range = *range;
   }
   FailureOr<Value> lhs = operand(0);
   FailureOr<Value> rhs = operand(1);
@@ -224,15 +235,8 @@ Importer::defineUnary(Value input,
 LogicalResult Importer::convertAdd() { return convertAddOrSub(false); }
 
 LogicalResult Importer::convertAddOrSub(bool subtract) {
-  FailureOr<Binary> b = binaryOperands();
+  FailureOr<Binary> b = binaryOperands(/*quantised=*/true, /*fused=*/true);
   if (failed(b))
-    return failure();
-  // SubOptions starts with the fused activation, as AddOptions does.
-  AddOptions o = readAddOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
-  FailureOr<Range> range = activationRange(o.activation, b->outQuant);
-  if (failed(range))
     return failure();
 
   // CalculateOpDataAdd / CalculateOpDataSub: both inputs go to twice the
@@ -260,19 +264,12 @@ LogicalResult Importer::convertAddOrSub(bool subtract) {
   Value sum =
       elementwise(subtract ? "tosa.sub" : "tosa.add", *lhsWide, *rhsWide);
   Value output = rescale(sum, i8(), {*outScale}, 0, b->outQuant.zeroPoint);
-  return define(0, applyRange(output, *range));
+  return define(0, applyRange(output, b->range));
 }
 
 LogicalResult Importer::convertMul() {
-  FailureOr<Binary> b = binaryOperands();
+  FailureOr<Binary> b = binaryOperands(/*quantised=*/true, /*fused=*/true);
   if (failed(b))
-    return failure();
-  // MulOptions starts with the fused activation, as AddOptions does.
-  AddOptions o = readAddOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
-  FailureOr<Range> range = activationRange(o.activation, b->outQuant);
-  if (failed(range))
     return failure();
   // CalculateOpDataMul: in1 * in2 / out in double;
   // reference_integer_ops::Mul: MultiplyByQuantizedMultiplier of the
@@ -289,7 +286,7 @@ LogicalResult Importer::convertMul() {
   Value product = multiply(centred(b->lhs, b->lhsQuant.zeroPoint),
                            centred(b->rhs, b->rhsQuant.zeroPoint), 0);
   Value output = rescale(product, i8(), {*scale}, 0, b->outQuant.zeroPoint);
-  return define(0, applyRange(output, *range));
+  return define(0, applyRange(output, b->range));
 }
 
 LogicalResult Importer::convertSquaredDifference() {

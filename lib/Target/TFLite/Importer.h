@@ -448,12 +448,14 @@ private:
   //===--------------------------------------------------------------------===//
 
   /// The operands of an elementwise binary operator, aligned to the
-  /// output's rank for TOSA's broadcasting.
+  /// output's rank for TOSA's broadcasting, their quantisation and (`fused`)
+  /// the range of the options' fused activation.
   struct Binary {
     Value lhs, rhs;
     Quant lhsQuant, rhsQuant, outQuant;
+    Range range;
   };
-  FailureOr<Binary> binaryOperands(bool quantised = true);
+  FailureOr<Binary> binaryOperands(bool quantised = true, bool fused = false);
   /// An int8 value minus its zero point, in int32 (constants are folded).
   Value centred(Value value, int32_t zeroPoint);
   /// MultiplyByQuantizedMultiplier((x - zp) << leftShift, m) in int32.
