@@ -189,6 +189,24 @@ FailureOr<Value> Importer::widenShifted(Value value, Quant quant,
   return rescale(shifted, i32(), {*scale}, 0, 0);
 }
 
+FailureOr<std::pair<Value, Value>>
+Importer::widenBoth(const Binary &b, int leftShift, double &twiceMax) {
+  twiceMax =
+      2.0 * static_cast<double>(std::max(b.lhsQuant.scale, b.rhsQuant.scale));
+  tflm::QuantizedMultiplier lhsM = tflm::quantizeMultiplier(
+      static_cast<double>(b.lhsQuant.scale) / twiceMax, rounding);
+  tflm::QuantizedMultiplier rhsM = tflm::quantizeMultiplier(
+      static_cast<double>(b.rhsQuant.scale) / twiceMax, rounding);
+  if (lhsM.shift > 0 || rhsM.shift > 0)
+    return opError("the input scales need a multiplier of at least 1, which "
+                   "TFLite Micro rejects");
+  FailureOr<Value> lhs = widenShifted(b.lhs, b.lhsQuant, lhsM, leftShift);
+  FailureOr<Value> rhs = widenShifted(b.rhs, b.rhsQuant, rhsM, leftShift);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return std::make_pair(*lhs, *rhs);
+}
+
 FailureOr<Value> Importer::unaryOperand(Quant *inQuant, Quant *outQuant) {
   if (failed(expectCounts(1, 1, 1)))
     return failure();
@@ -242,27 +260,22 @@ LogicalResult Importer::convertAddOrSub(bool subtract) {
   // CalculateOpDataAdd / CalculateOpDataSub: both inputs go to twice the
   // larger input scale, after a left shift of 20 bits.
   const int leftShift = 20;
-  double twiceMaxInputScale =
-      2 * static_cast<double>(std::max(b->lhsQuant.scale, b->rhsQuant.scale));
-  double lhsReal = static_cast<double>(b->lhsQuant.scale) / twiceMaxInputScale;
-  double rhsReal = static_cast<double>(b->rhsQuant.scale) / twiceMaxInputScale;
+  double twiceMaxInputScale = 0;
+  FailureOr<std::pair<Value, Value>> wide =
+      widenBoth(*b, leftShift, twiceMaxInputScale);
+  if (failed(wide))
+    return failure();
   double outReal = twiceMaxInputScale /
                    ((1 << leftShift) * static_cast<double>(b->outQuant.scale));
-  tflm::QuantizedMultiplier lhsM = tflm::quantizeMultiplier(lhsReal, rounding);
-  tflm::QuantizedMultiplier rhsM = tflm::quantizeMultiplier(rhsReal, rounding);
   tflm::QuantizedMultiplier outM = tflm::quantizeMultiplier(outReal, rounding);
-  if (lhsM.shift > 0 || rhsM.shift > 0 || outM.shift > 0)
-    return opError("the input or output scales need a multiplier of at least "
-                   "1, which TFLite Micro rejects");
+  if (outM.shift > 0)
+    return opError("the output scale needs a multiplier of at least 1, which "
+                   "TFLite Micro rejects");
   FailureOr<Rescale> outScale = rescaleFor(outM, "output rescale");
   if (failed(outScale))
     return failure();
-  FailureOr<Value> lhsWide = widenShifted(b->lhs, b->lhsQuant, lhsM, leftShift);
-  FailureOr<Value> rhsWide = widenShifted(b->rhs, b->rhsQuant, rhsM, leftShift);
-  if (failed(lhsWide) || failed(rhsWide))
-    return failure();
-  Value sum =
-      elementwise(subtract ? "tosa.sub" : "tosa.add", *lhsWide, *rhsWide);
+  Value sum = elementwise(subtract ? "tosa.sub" : "tosa.add", wide->first,
+                          wide->second);
   Value output = rescale(sum, i8(), {*outScale}, 0, b->outQuant.zeroPoint);
   return define(0, applyRange(output, b->range));
 }
@@ -296,15 +309,14 @@ LogicalResult Importer::convertSquaredDifference() {
   // PrepareQuantized with left shift 7: the inputs go to twice the larger
   // scale, the squared difference back with (2 * max)^2 / (2^14 * out).
   const int leftShift = 7;
-  double twiceMaxInputScale =
-      2.0 * static_cast<double>(std::max(b->lhsQuant.scale, b->rhsQuant.scale));
-  double lhsReal = static_cast<double>(b->lhsQuant.scale) / twiceMaxInputScale;
-  double rhsReal = static_cast<double>(b->rhsQuant.scale) / twiceMaxInputScale;
+  double twiceMaxInputScale = 0;
+  FailureOr<std::pair<Value, Value>> wide =
+      widenBoth(*b, leftShift, twiceMaxInputScale);
+  if (failed(wide))
+    return failure();
   double outReal =
       twiceMaxInputScale * twiceMaxInputScale /
       static_cast<double>((1 << (2 * leftShift)) * b->outQuant.scale);
-  tflm::QuantizedMultiplier lhsM = tflm::quantizeMultiplier(lhsReal, rounding);
-  tflm::QuantizedMultiplier rhsM = tflm::quantizeMultiplier(rhsReal, rounding);
   FailureOr<Rescale> outScale =
       rescaleFor(tflm::quantizeMultiplier(outReal, rounding), "output rescale");
   if (failed(outScale))
@@ -313,11 +325,7 @@ LogicalResult Importer::convertSquaredDifference() {
   if (outScale->shift < 31)
     return opError("the output scale is too small for the squared "
                    "difference's range");
-  FailureOr<Value> lhsWide = widenShifted(b->lhs, b->lhsQuant, lhsM, leftShift);
-  FailureOr<Value> rhsWide = widenShifted(b->rhs, b->rhsQuant, rhsM, leftShift);
-  if (failed(lhsWide) || failed(rhsWide))
-    return failure();
-  Value difference = elementwise("tosa.sub", *lhsWide, *rhsWide);
+  Value difference = elementwise("tosa.sub", wide->first, wide->second);
   Value square = multiply(difference, difference, 0);
   return define(0,
                 rescale(square, i8(), {*outScale}, 0, b->outQuant.zeroPoint));

@@ -461,6 +461,10 @@ private:
   /// MultiplyByQuantizedMultiplier((x - zp) << leftShift, m) in int32.
   FailureOr<Value> widenShifted(Value value, Quant quant,
                                 tflm::QuantizedMultiplier m, int leftShift);
+  /// ADD's and SQUARED_DIFFERENCE's inputs: (x - zp) << leftShift scaled by
+  /// scale / `twiceMax` (twice the larger input scale), in int32.
+  FailureOr<std::pair<Value, Value>> widenBoth(const Binary &b, int leftShift,
+                                               double &twiceMax);
   /// Defines output 0 as `function` of the int8 input 0: a clamp when it is
   /// one, else a 256-entry table.
   LogicalResult defineUnary(Value input,
