@@ -308,7 +308,7 @@ def corruptions() -> dict[str, bytes]:
     out["options-type"] = _with(options_type)
 
     def unsupported_op(m: Model) -> None:
-        m.operators[0] = Operator("TANH", [0], [3])
+        m.operators[0] = Operator("DIV", [0], [3])
     out["unsupported-operator"] = _with(unsupported_op)
 
     def custom_op(m: Model) -> None:

@@ -739,3 +739,12 @@ mlir::pex::tflite::readReducerOptions(FlatBufferReader &reader,
     options.keepDims = reader.scalar<uint8_t>(*table, 0, 0, "keep_dims") != 0;
   return options;
 }
+
+LeakyReluOptions
+mlir::pex::tflite::readLeakyReluOptions(FlatBufferReader &reader,
+                                        const std::optional<TableRef> &table) {
+  LeakyReluOptions options;
+  if (table)
+    options.alpha = reader.scalar<float>(*table, 0, 0.0f, "alpha");
+  return options;
+}

@@ -48,6 +48,22 @@ enum class BuiltinOperator : int32_t {
   Pad = 34,
   Mean = 40,
   Quantize = 114,
+  // Arithmetic and activations (ImportMath.cpp).
+  Mul = 18,
+  Relu = 19,
+  ReluN1To1 = 20,
+  Relu6 = 21,
+  Tanh = 28,
+  Sub = 41,
+  LogSoftmax = 50,
+  Prelu = 54,
+  Maximum = 55,
+  Minimum = 57,
+  Sum = 74,
+  ReduceMax = 82,
+  LeakyRelu = 98,
+  SquaredDifference = 99,
+  HardSwish = 117,
 };
 
 /// BuiltinOptions union tags of the schema (1-based; 0 is NONE).
@@ -65,6 +81,14 @@ enum class BuiltinOptionsType : uint8_t {
   ReducerOptions = 27,
   DequantizeOptions = 38,
   QuantizeOptions = 89,
+  // Arithmetic and activations (ImportMath.cpp).
+  MulOptions = 21,
+  SubOptions = 28,
+  LogSoftmaxOptions = 36,
+  MaximumMinimumOptions = 39,
+  LeakyReluOptions = 75,
+  SquaredDifferenceOptions = 76,
+  HardSwishOptions = 91,
 };
 
 enum class Padding : int8_t { Same = 0, Valid = 1 };
@@ -190,6 +214,9 @@ struct AddOptions {
 struct ReducerOptions {
   bool keepDims = false;
 };
+struct LeakyReluOptions {
+  float alpha = 0.0f;
+};
 
 Conv2DOptions readConv2DOptions(FlatBufferReader &reader,
                                 const std::optional<TableRef> &table);
@@ -210,6 +237,10 @@ AddOptions readAddOptions(FlatBufferReader &reader,
                           const std::optional<TableRef> &table);
 ReducerOptions readReducerOptions(FlatBufferReader &reader,
                                   const std::optional<TableRef> &table);
+/// MulOptions and SubOptions also start with fused_activation_function:
+/// they are read with readAddOptions.
+LeakyReluOptions readLeakyReluOptions(FlatBufferReader &reader,
+                                      const std::optional<TableRef> &table);
 
 } // namespace mlir::pex::tflite
 

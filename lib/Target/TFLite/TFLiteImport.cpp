@@ -11,6 +11,7 @@
 #include "pex/Target/TFLite/TFLiteImport.h"
 
 #include "FlatBuffer.h"
+#include "Importer.h"
 #include "Schema.h"
 #include "TflmArithmetic.h"
 
@@ -37,517 +38,11 @@ using namespace mlir::pex;
 using namespace mlir::pex::tflite;
 using llvm::Twine;
 
-namespace {
-
 /// Decoding may touch at most this many elements and bytes per byte of file
 /// (plus a constant), which no real model comes near: each element or byte
 /// of a well-formed file is read a few times at most.
 constexpr uint64_t kWorkPerByte = 16;
 constexpr uint64_t kWorkFloor = uint64_t(1) << 20;
-
-/// The int8 quantisation of an activation tensor.
-struct Quant {
-  float scale = 1.0f;
-  int32_t zeroPoint = 0;
-};
-
-/// The TFLite Micro activation range of an int8 output
-/// (CalculateActivationRangeQuantized).
-struct Range {
-  int32_t min = -128;
-  int32_t max = 127;
-  bool isFull() const { return min == -128 && max == 127; }
-};
-
-/// One spatial dimension of a TFLite window operation, as TOSA needs it.
-struct Window {
-  int64_t output = 0;
-  int64_t padBefore = 0;
-  int64_t padAfter = 0;
-  /// Trailing input rows the window never reads; TOSA requires the padded
-  /// extent to be exact, so they are sliced off instead of padded negatively.
-  int64_t crop = 0;
-};
-
-/// A TOSA rescale: value * multiplier >> shift with the given rounding.
-struct Rescale {
-  int32_t multiplier = 0;
-  int shift = 0;
-  bool doubleRound = true;
-};
-
-int64_t numElements(ArrayRef<int64_t> shape) {
-  int64_t count = 1;
-  for (int64_t dim : shape)
-    count *= dim;
-  return count;
-}
-
-std::string shapeString(ArrayRef<int64_t> shape) {
-  return "[" +
-         llvm::join(llvm::map_range(
-                        shape, [](int64_t d) { return std::to_string(d); }),
-                    ", ") +
-         "]";
-}
-
-/// Reports what is wrong at a byte offset of the file. The location names
-/// the file (line 0: a binary file has no lines); the offset is in the text.
-LogicalResult emitFileError(MLIRContext *context, StringRef fileName,
-                            uint64_t offset, const Twine &message) {
-  emitError(FileLineColLoc::get(context, fileName, 0, 0))
-      << "offset " << offset << " (0x"
-      << llvm::utohexstr(offset, /*LowerCase=*/true) << "): " << message;
-  return failure();
-}
-
-/// A float as text that round-trips (for messages).
-std::string floatString(float value) {
-  return llvm::formatv("{0:g9}", value).str();
-}
-
-std::string typeString(Type type) {
-  std::string text;
-  llvm::raw_string_ostream stream(text);
-  stream << type;
-  return text;
-}
-
-__int128 floorDiv(__int128 a, __int128 b) {
-  __int128 q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    --q;
-  return q;
-}
-
-__int128 ceilDiv(__int128 a, __int128 b) { return -floorDiv(-a, b); }
-
-/// A TOSA rescale of an int8 input (value = x - zeroPoint) that yields
-/// `target(x)` for all 256 values of x, if one exists. For a shift and a
-/// rounding mode, each x bounds the multiplier to an interval; the
-/// intersection over the 256 values is tried from the finest shift down, and
-/// the result is then checked value by value with TOSA's apply_scale_32.
-std::optional<Rescale>
-findExactInt8Rescale(int32_t zeroPoint,
-                     llvm::function_ref<int64_t(int32_t)> target) {
-  for (int shift = 62; shift >= 10; --shift) {
-    for (bool doubleRound : {false, true}) {
-      if (doubleRound && shift <= 31)
-        continue; // identical to single rounding
-      __int128 low = 0, high = std::numeric_limits<int32_t>::max();
-      __int128 scale = __int128(1) << shift;
-      __int128 half = __int128(1) << (shift - 1);
-      bool possible = true;
-      for (int32_t x = -128; x <= 127 && possible; ++x) {
-        int64_t value = x - zeroPoint;
-        __int128 round = half;
-        if (doubleRound)
-          round += value >= 0 ? (__int128(1) << 30) : -(__int128(1) << 30);
-        __int128 expected = target(x);
-        // expected * 2^shift <= value * M + round < (expected + 1) * 2^shift
-        __int128 lowest = expected * scale - round;
-        __int128 highest = (expected + 1) * scale - 1 - round;
-        if (value == 0) {
-          possible = lowest <= 0 && 0 <= highest;
-        } else if (value > 0) {
-          low = std::max<__int128>(low, ceilDiv(lowest, value));
-          high = std::min<__int128>(high, floorDiv(highest, value));
-        } else {
-          low = std::max<__int128>(low, ceilDiv(highest, value));
-          high = std::min<__int128>(high, floorDiv(lowest, value));
-        }
-        possible = possible && low <= high;
-      }
-      if (!possible)
-        continue;
-      Rescale rescale{static_cast<int32_t>(low), shift, doubleRound};
-      bool exact = true;
-      for (int32_t x = -128; x <= 127 && exact; ++x) {
-        std::optional<int64_t> result = tflm::applyScale32(
-            x - zeroPoint, rescale.multiplier, rescale.shift, doubleRound);
-        exact = result && *result == target(x);
-      }
-      if (exact)
-        return rescale;
-    }
-  }
-  return std::nullopt;
-}
-
-class Importer {
-public:
-  Importer(MLIRContext *context, FlatBufferReader &reader,
-           const ModelInfo &model, StringRef fileName,
-           const TFLiteImportOptions &options)
-      : context(context), builder(context), reader(reader), model(model),
-        graph(model.mainGraph), fileName(fileName), options(options),
-        rounding(options.singleRounding ? tflm::Rounding::Single
-                                        : tflm::Rounding::Double),
-        loc(UnknownLoc::get(context)) {}
-
-  OwningOpRef<ModuleOp> import();
-
-private:
-  //===--------------------------------------------------------------------===//
-  // Diagnostics
-  //===--------------------------------------------------------------------===//
-
-  LogicalResult error(uint64_t offset, const Twine &message) {
-    return emitFileError(context, fileName, offset, message);
-  }
-  /// An error about the operator being converted.
-  LogicalResult opError(const Twine &message) {
-    return error(currentOp->fileOffset, "operator " + Twine(currentIndex) +
-                                            " (" + currentName +
-                                            "): " + message);
-  }
-  LogicalResult tensorError(int32_t index, const Twine &message) {
-    const TensorInfo &tensor = graph.tensors[index];
-    return error(tensor.fileOffset, "tensor " + Twine(index) + " ('" +
-                                        tensor.name + "'): " + message);
-  }
-
-  //===--------------------------------------------------------------------===//
-  // Types, attributes, constants
-  //===--------------------------------------------------------------------===//
-
-  Type i8() { return builder.getIntegerType(8); }
-  Type i32() { return builder.getIntegerType(32); }
-  Type f32() { return builder.getF32Type(); }
-  RankedTensorType tensorOf(ArrayRef<int64_t> shape, Type element) {
-    return RankedTensorType::get(shape, element);
-  }
-  Type elementType(int8_t type) {
-    switch (static_cast<TensorElementType>(type)) {
-    case TensorElementType::Int8:
-      return i8();
-    case TensorElementType::Int32:
-      return i32();
-    case TensorElementType::Float32:
-      return f32();
-    default:
-      return nullptr;
-    }
-  }
-  RankedTensorType typeOf(int32_t index) {
-    const TensorInfo &tensor = graph.tensors[index];
-    return tensorOf(tensor.shape, elementType(tensor.type));
-  }
-
-  Value emit(StringRef name, Type result, ValueRange operands,
-             ArrayRef<NamedAttribute> attributes = {}) {
-    OperationState state(loc, name);
-    state.addOperands(operands);
-    state.addTypes(result);
-    state.addAttributes(attributes);
-    return builder.create(state)->getResult(0);
-  }
-  NamedAttribute attr(StringRef name, Attribute value) {
-    return builder.getNamedAttr(name, value);
-  }
-  NamedAttribute arrayAttr(StringRef name, ArrayRef<int64_t> values) {
-    return attr(name, builder.getDenseI64ArrayAttr(values));
-  }
-
-  /// A constant, hoisted to the top of the function and shared by every
-  /// user of the same value.
-  Value constant(DenseElementsAttr values) {
-    return hoisted("tosa.const", values.getType(), values);
-  }
-  Value hoisted(StringRef name, Type type, Attribute values) {
-    auto key = std::make_pair(builder.getStringAttr(name).getAsOpaquePointer(),
-                              values.getAsOpaquePointer());
-    auto found = constants.find(key);
-    if (found != constants.end() && found->second.getType() == type)
-      return found->second;
-    OpBuilder::InsertionGuard guard(builder);
-    Block *body = builder.getInsertionBlock();
-    if (lastConstant)
-      builder.setInsertionPointAfter(lastConstant);
-    else
-      builder.setInsertionPointToStart(body);
-    Value value = emit(name, type, {}, {attr("values", values)});
-    lastConstant = value.getDefiningOp();
-    constants[key] = value;
-    return value;
-  }
-  template <typename T>
-  Value constant(ArrayRef<T> values, ArrayRef<int64_t> shape, Type element) {
-    return constant(DenseElementsAttr::get(tensorOf(shape, element), values));
-  }
-  template <typename T>
-  Value splat(ArrayRef<int64_t> shape, Type element, T value) {
-    return constant(DenseElementsAttr::get(tensorOf(shape, element),
-                                           llvm::ArrayRef<T>(value)));
-  }
-  /// A splat constant of the given rank with every dimension 1, to be
-  /// broadcast by an elementwise operation.
-  Value broadcastI32(int32_t value, size_t rank) {
-    SmallVector<int64_t> ones(rank, 1);
-    return splat<int32_t>(ones, i32(), value);
-  }
-  Value broadcastF32(float value, size_t rank) {
-    SmallVector<int64_t> ones(rank, 1);
-    return splat<float>(ones, f32(), value);
-  }
-  /// A one-element zero-point (or shift) operand.
-  Value scalarI8(int32_t value) {
-    return splat<int8_t>({1}, i8(), static_cast<int8_t>(value));
-  }
-  Value scalarI32(int32_t value) { return splat<int32_t>({1}, i32(), value); }
-  Value scalarF32(float value) { return splat<float>({1}, f32(), value); }
-  Value zeroPointFor(Type element, int32_t value) {
-    if (element.isF32())
-      return scalarF32(0.0f);
-    return element.isInteger(8) ? scalarI8(value) : scalarI32(value);
-  }
-  Value shapeValue(ArrayRef<int64_t> shape) {
-    auto type = RankedTensorType::get({static_cast<int64_t>(shape.size())},
-                                      builder.getIndexType());
-    return hoisted("tosa.const_shape",
-                   tosa::shapeType::get(context, shape.size()),
-                   DenseIntElementsAttr::get(type, shape));
-  }
-
-  //===--------------------------------------------------------------------===//
-  // TOSA building blocks
-  //===--------------------------------------------------------------------===//
-
-  Value reshape(Value value, ArrayRef<int64_t> shape) {
-    auto type = cast<RankedTensorType>(value.getType());
-    if (type.getShape() == shape)
-      return value;
-    // A reshape of a reshape reads the original value: views stay one op.
-    if (auto inner = value.getDefiningOp<tosa::ReshapeOp>())
-      return reshape(inner.getInput1(), shape);
-    // An identical earlier reshape (operations are appended, so it
-    // dominates) is reused.
-    RankedTensorType target = tensorOf(shape, type.getElementType());
-    for (Operation *user : value.getUsers())
-      if (auto existing = dyn_cast<tosa::ReshapeOp>(user);
-          existing && existing.getType() == target &&
-          existing->getBlock() == builder.getInsertionBlock())
-        return existing;
-    // Constants (weights) are reshaped at import: consumers see a constant.
-    if (auto constOp = value.getDefiningOp<tosa::ConstOp>())
-      return constant(cast<DenseElementsAttr>(constOp.getValues())
-                          .reshape(tensorOf(shape, type.getElementType())));
-    return emit("tosa.reshape", tensorOf(shape, type.getElementType()),
-                {value, shapeValue(shape)});
-  }
-  Value castTo(Value value, Type element) {
-    auto type = cast<RankedTensorType>(value.getType());
-    return emit("tosa.cast", tensorOf(type.getShape(), element), {value});
-  }
-  Value elementwise(StringRef name, Value lhs, Value rhs,
-                    ArrayRef<NamedAttribute> attributes = {}) {
-    return emit(name, broadcastType(lhs, rhs), {lhs, rhs}, attributes);
-  }
-  RankedTensorType broadcastType(Value lhs, Value rhs) {
-    auto a = cast<RankedTensorType>(lhs.getType());
-    auto b = cast<RankedTensorType>(rhs.getType());
-    SmallVector<int64_t> shape;
-    for (auto [x, y] : llvm::zip_equal(a.getShape(), b.getShape()))
-      shape.push_back(x == 1 ? y : x);
-    return tensorOf(shape, a.getElementType());
-  }
-  Value compare(StringRef name, Value lhs, Value rhs) {
-    return emit(
-        name, tensorOf(broadcastType(lhs, rhs).getShape(), builder.getI1Type()),
-        {lhs, rhs});
-  }
-  Value select(Value predicate, Value onTrue, Value onFalse) {
-    auto p = cast<RankedTensorType>(predicate.getType()).getShape();
-    auto t = cast<RankedTensorType>(onTrue.getType());
-    auto f = cast<RankedTensorType>(onFalse.getType()).getShape();
-    SmallVector<int64_t> shape;
-    for (size_t i = 0; i < p.size(); ++i)
-      shape.push_back(std::max({p[i], t.getDimSize(i), f[i]}));
-    return emit("tosa.select", tensorOf(shape, t.getElementType()),
-                {predicate, onTrue, onFalse});
-  }
-  /// Integer multiply with TOSA's rounding right shift (shift 31 is
-  /// gemmlowp's SaturatingRoundingDoublingHighMul for the operands used).
-  Value multiply(Value lhs, Value rhs, int32_t shift) {
-    return emit("tosa.mul", broadcastType(lhs, rhs),
-                {lhs, rhs, scalarI8(shift)});
-  }
-  Value clampInt(Value value, int64_t min, int64_t max) {
-    auto type = cast<RankedTensorType>(value.getType());
-    Type element = type.getElementType();
-    return emit("tosa.clamp", type, {value},
-                {attr("min_val", builder.getIntegerAttr(element, min)),
-                 attr("max_val", builder.getIntegerAttr(element, max))});
-  }
-  Value clampFloat(Value value, float min, float max) {
-    return emit("tosa.clamp", value.getType(), {value},
-                {attr("min_val", builder.getF32FloatAttr(min)),
-                 attr("max_val", builder.getF32FloatAttr(max))});
-  }
-  Value reduce(StringRef name, Value value, int64_t axis) {
-    auto type = cast<RankedTensorType>(value.getType());
-    SmallVector<int64_t> shape(type.getShape());
-    shape[axis] = 1;
-    return emit(name, tensorOf(shape, type.getElementType()), {value},
-                {attr("axis", builder.getI32IntegerAttr(axis))});
-  }
-  Value gather(Value table, Value indices) {
-    auto tableType = cast<RankedTensorType>(table.getType());
-    auto shape = cast<RankedTensorType>(indices.getType()).getShape();
-    return emit("tosa.gather",
-                tensorOf({1, shape[1], 1}, tableType.getElementType()),
-                {table, indices});
-  }
-  /// Looks up `indices` (any shape, values in [0, table size)) in a
-  /// one-dimensional table with tosa.gather.
-  Value lookup(Value indices, Value table) {
-    auto type = cast<RankedTensorType>(indices.getType());
-    int64_t count = type.getNumElements();
-    Value flat = reshape(indices, {1, count});
-    Value found = gather(table, flat);
-    return reshape(found, type.getShape());
-  }
-
-  /// A rescale to `element` (i8 or i32) with TFLite Micro's rounding.
-  Value rescale(Value value, Type element, ArrayRef<Rescale> scales,
-                int32_t inputZeroPoint, int32_t outputZeroPoint) {
-    auto type = cast<RankedTensorType>(value.getType());
-    SmallVector<int32_t> multipliers;
-    SmallVector<int8_t> shifts;
-    for (const Rescale &scale : scales) {
-      multipliers.push_back(scale.multiplier);
-      shifts.push_back(static_cast<int8_t>(scale.shift));
-    }
-    bool doubleRound = scales.front().doubleRound;
-    int64_t count = scales.size();
-    auto mode = doubleRound ? tosa::RoundingMode::DOUBLE_ROUND
-                            : tosa::RoundingMode::SINGLE_ROUND;
-    return emit(
-        "tosa.rescale", tensorOf(type.getShape(), element),
-        {value, constant<int32_t>(multipliers, {count}, i32()),
-         constant<int8_t>(shifts, {count}, i8()),
-         zeroPointFor(type.getElementType(), inputZeroPoint),
-         zeroPointFor(element, outputZeroPoint)},
-        {attr("scale32", builder.getBoolAttr(true)),
-         attr("rounding_mode", tosa::RoundingModeAttr::get(context, mode)),
-         attr("per_channel", builder.getBoolAttr(count > 1)),
-         attr("input_unsigned", builder.getBoolAttr(false)),
-         attr("output_unsigned", builder.getBoolAttr(false))});
-  }
-  /// The TOSA rescale equivalent to MultiplyByQuantizedMultiplier with `m`.
-  FailureOr<Rescale> rescaleFor(tflm::QuantizedMultiplier m,
-                                const Twine &what) {
-    // TFLite's shift is a left shift; TOSA's a right shift of the 64-bit
-    // product with the multiplier as a Q0.31 value. Double rounding in TOSA
-    // matches gemmlowp's doubling high multiply + rounding divide exactly.
-    int shift = 31 - m.shift;
-    if (shift < 2 || shift > 62)
-      return opError(what + ": scale 2^" + Twine(m.shift) +
-                     " is outside what a TOSA rescale can express");
-    return Rescale{m.multiplier, shift, rounding == tflm::Rounding::Double};
-  }
-  /// An int32 value narrowed to int8 with saturation, by an identity
-  /// rescale (TOSA has no int32 clamp); |value| must stay below 2^29.
-  Value saturateToInt8(Value value, int32_t offset = 0) {
-    return rescale(value, i8(), {Rescale{1 << 30, 30, false}}, 0, offset);
-  }
-  /// Clamps an int8 value to the activation range when it is not the full
-  /// int8 range.
-  Value applyRange(Value value, Range range) {
-    if (range.isFull())
-      return value;
-    return clampInt(value, range.min, range.max);
-  }
-
-  //===--------------------------------------------------------------------===//
-  // Operands
-  //===--------------------------------------------------------------------===//
-
-  /// The tensor index of input `position`, or -1 when it is absent.
-  int32_t inputIndex(unsigned position) {
-    if (position >= currentOp->inputs.size())
-      return -1;
-    return currentOp->inputs[position];
-  }
-  bool isConstant(int32_t index) {
-    return !model.buffers[graph.tensors[index].buffer].data.empty();
-  }
-  ArrayRef<uint8_t> constantData(int32_t index) {
-    return model.buffers[graph.tensors[index].buffer].data;
-  }
-  FailureOr<Value> materialize(int32_t index);
-  FailureOr<Value> operand(unsigned position);
-  template <typename T>
-  FailureOr<SmallVector<T>>
-  constantValues(unsigned position, TensorElementType type, StringRef what);
-  LogicalResult expectCounts(size_t minInputs, size_t maxInputs,
-                             size_t outputs);
-  LogicalResult expectType(int32_t index, TensorElementType type,
-                           StringRef what);
-  FailureOr<Quant> activationQuant(int32_t index, StringRef what);
-  FailureOr<Range> activationRange(Activation activation, Quant output);
-  FailureOr<Window> window(int64_t input, int64_t kernel, int64_t stride,
-                           int64_t dilation, Padding padding, StringRef dim);
-  Value cropSpatial(Value input, const Window &height, const Window &width);
-  /// The tosa.pad that produced `tensor`, when a convolution whose input
-  /// zero point is `zeroPoint` can take over its padding: it pads only
-  /// height and width, with that zero point, and nothing else reads it.
-  tosa::PadOp foldablePad(int32_t tensor, int32_t zeroPoint);
-  LogicalResult define(unsigned position, Value value);
-
-  //===--------------------------------------------------------------------===//
-  // Operators
-  //===--------------------------------------------------------------------===//
-
-  LogicalResult convertOperator();
-  LogicalResult convertConvolution(bool depthwise);
-  LogicalResult convertFullyConnected();
-  LogicalResult convertAdd();
-  LogicalResult convertPool(bool average);
-  LogicalResult convertReshape();
-  LogicalResult convertSoftmax();
-  LogicalResult convertMean();
-  LogicalResult convertPad();
-  LogicalResult convertConcatenation();
-  LogicalResult convertQuantize();
-  LogicalResult convertDequantize();
-  LogicalResult convertLogistic();
-
-  Value averageWithRounding(Value input, const Window &height,
-                            const Window &width, int64_t kernelH,
-                            int64_t kernelW, int64_t strideH, int64_t strideW,
-                            Range range);
-  Value windowSum(Value input, int64_t kernelH, int64_t kernelW,
-                  int64_t strideH, int64_t strideW, ArrayRef<int64_t> pad);
-  Value saturatingShiftLeft(Value value, int exponent);
-
-  MLIRContext *context;
-  OpBuilder builder;
-  FlatBufferReader &reader;
-  const ModelInfo &model;
-  const SubGraphInfo &graph;
-  StringRef fileName;
-  const TFLiteImportOptions &options;
-  tflm::Rounding rounding;
-  Location loc;
-
-  /// The SSA value of every tensor defined so far (inputs, operator outputs
-  /// and materialised constants).
-  std::vector<Value> values;
-  const OperatorInfo *currentOp = nullptr;
-  unsigned currentIndex = 0;
-  std::string currentName;
-  /// PADs taken over by their convolution, erased once every operator is
-  /// converted (until then their tensor counts as defined).
-  SmallVector<tosa::PadOp> foldedPads;
-  /// How many operator inputs and model outputs read each tensor.
-  llvm::DenseMap<int32_t, unsigned> readers;
-  /// Operator outputs in execution order, for returnIntermediates.
-  SmallVector<int32_t> producedTensors;
-  /// Hoisted constants by operation name and value.
-  llvm::DenseMap<std::pair<const void *, const void *>, Value> constants;
-  Operation *lastConstant = nullptr;
-};
 
 //===----------------------------------------------------------------------===//
 // Operands
@@ -676,6 +171,7 @@ FailureOr<Range> Importer::activationRange(Activation activation,
   Range range;
   switch (activation) {
   case Activation::None:
+  case Activation::Tanh: // TFLite Micro clamps nothing for TANH
     break;
   case Activation::Relu:
     range.min = std::max<int64_t>(-128, quantize(0.0f));
@@ -690,7 +186,7 @@ FailureOr<Range> Importer::activationRange(Activation activation,
     break;
   default:
     return opError("fused activation " + Twine(static_cast<int>(activation)) +
-                   " (TANH or SIGN_BIT) is not supported");
+                   " (SIGN_BIT) is not supported");
   }
   if (range.min > range.max)
     return opError("fused activation range [" + Twine(range.min) + ", " +
@@ -1061,116 +557,6 @@ LogicalResult Importer::convertFullyConnected() {
   Value output =
       applyRange(rescale(acc, i8(), scales, 0, outQuant->zeroPoint), *range);
   return define(0, reshape(output, outShape));
-}
-
-//===----------------------------------------------------------------------===//
-// ADD
-//===----------------------------------------------------------------------===//
-
-LogicalResult Importer::convertAdd() {
-  if (failed(expectCounts(2, 2, 1)))
-    return failure();
-  int32_t lhsTensor = inputIndex(0), rhsTensor = inputIndex(1),
-          outputTensor = currentOp->outputs[0];
-  if (lhsTensor < 0 || rhsTensor < 0)
-    return opError("both inputs are required");
-  if (failed(expectType(lhsTensor, TensorElementType::Int8, "input 0")) ||
-      failed(expectType(rhsTensor, TensorElementType::Int8, "input 1")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
-    return failure();
-  AddOptions o = readAddOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
-
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  // TFLite broadcasts numpy-style; TOSA needs equal ranks.
-  auto aligned = [&](int32_t tensor) -> FailureOr<SmallVector<int64_t>> {
-    ArrayRef<int64_t> shape = graph.tensors[tensor].shape;
-    if (shape.size() > outShape.size())
-      return opError("input " + shapeString(shape) +
-                     " has a higher rank than the output " +
-                     shapeString(outShape));
-    SmallVector<int64_t> result(outShape.size() - shape.size(), 1);
-    result.append(shape.begin(), shape.end());
-    return result;
-  };
-  FailureOr<SmallVector<int64_t>> lhsShape = aligned(lhsTensor);
-  FailureOr<SmallVector<int64_t>> rhsShape = aligned(rhsTensor);
-  if (failed(lhsShape) || failed(rhsShape))
-    return failure();
-  for (size_t i = 0; i < outShape.size(); ++i) {
-    int64_t a = (*lhsShape)[i], b = (*rhsShape)[i];
-    if ((a != 1 && a != outShape[i]) || (b != 1 && b != outShape[i]) ||
-        std::max(a, b) != outShape[i])
-      return opError("inputs " + shapeString(graph.tensors[lhsTensor].shape) +
-                     " and " + shapeString(graph.tensors[rhsTensor].shape) +
-                     " do not broadcast to the output " +
-                     shapeString(outShape));
-  }
-
-  FailureOr<Quant> lhsQuant = activationQuant(lhsTensor, "input 0");
-  FailureOr<Quant> rhsQuant = activationQuant(rhsTensor, "input 1");
-  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-  if (failed(lhsQuant) || failed(rhsQuant) || failed(outQuant))
-    return failure();
-  FailureOr<Range> range = activationRange(o.activation, *outQuant);
-  if (failed(range))
-    return failure();
-
-  // CalculateOpDataAdd: both inputs go to twice the larger input scale,
-  // after a left shift of 20 bits.
-  const int leftShift = 20;
-  double twiceMaxInputScale =
-      2 * static_cast<double>(std::max(lhsQuant->scale, rhsQuant->scale));
-  double lhsReal = static_cast<double>(lhsQuant->scale) / twiceMaxInputScale;
-  double rhsReal = static_cast<double>(rhsQuant->scale) / twiceMaxInputScale;
-  double outReal = twiceMaxInputScale /
-                   ((1 << leftShift) * static_cast<double>(outQuant->scale));
-  tflm::QuantizedMultiplier lhsM = tflm::quantizeMultiplier(lhsReal, rounding);
-  tflm::QuantizedMultiplier rhsM = tflm::quantizeMultiplier(rhsReal, rounding);
-  tflm::QuantizedMultiplier outM = tflm::quantizeMultiplier(outReal, rounding);
-  if (lhsM.shift > 0 || rhsM.shift > 0 || outM.shift > 0)
-    return opError("the input or output scales need a multiplier of at least "
-                   "1, which TFLite Micro's ADD rejects");
-  FailureOr<Rescale> outScale = rescaleFor(outM, "output rescale");
-  if (failed(outScale))
-    return failure();
-
-  // Each input's int32 value, MultiplyByQuantizedMultiplierSmallerThanOneExp
-  // of (x - zp) << 20. As x has 256 values, one TOSA rescale from int8 that
-  // agrees on all of them is searched for; otherwise the left shift is a
-  // separate multiply.
-  auto widen = [&](int32_t tensor, Value value, Quant quant,
-                   tflm::QuantizedMultiplier m) -> FailureOr<Value> {
-    auto target = [&](int32_t x) -> int64_t {
-      return tflm::multiplyByQuantizedMultiplier(
-          (x - quant.zeroPoint) * (1 << leftShift), m, rounding);
-    };
-    if (std::optional<Rescale> exact =
-            findExactInt8Rescale(quant.zeroPoint, target))
-      return rescale(value, i32(), {*exact}, quant.zeroPoint, 0);
-    // Otherwise two rescales: (x - zp) << 20 exactly (2^30 >> 10), then
-    // the kernel's multiplier with double rounding.
-    FailureOr<Rescale> scale = rescaleFor(m, "input rescale");
-    if (failed(scale))
-      return failure();
-    Value shifted = rescale(value, i32(), {Rescale{1 << 30, 10, false}},
-                            quant.zeroPoint, 0);
-    return rescale(shifted, i32(), {*scale}, 0, 0);
-  };
-  FailureOr<Value> lhs = operand(0);
-  FailureOr<Value> rhs = operand(1);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  FailureOr<Value> lhsWide =
-      widen(lhsTensor, reshape(*lhs, *lhsShape), *lhsQuant, lhsM);
-  FailureOr<Value> rhsWide =
-      widen(rhsTensor, reshape(*rhs, *rhsShape), *rhsQuant, rhsM);
-  if (failed(lhsWide) || failed(rhsWide))
-    return failure();
-  Value sum = elementwise("tosa.add", *lhsWide, *rhsWide);
-  Value output = rescale(sum, i8(), {*outScale}, 0, outQuant->zeroPoint);
-  return define(0, applyRange(output, *range));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1564,128 +950,19 @@ LogicalResult Importer::convertSoftmax() {
 }
 
 LogicalResult Importer::convertLogistic() {
-  if (failed(expectCounts(1, 1, 1)))
+  Quant inQuant, outQuant;
+  FailureOr<Value> input = unaryOperand(&inQuant, &outQuant);
+  if (failed(input))
     return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
-    return failure();
-  if (graph.tensors[inputTensor].shape != graph.tensors[outputTensor].shape)
-    return opError("input and output shapes differ");
-  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
-  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-  if (failed(inQuant) || failed(outQuant))
-    return failure();
-  if (outQuant->zeroPoint != -128)
+  if (outQuant.zeroPoint != -128)
     return opError("the output zero point must be -128, as TFLite Micro "
                    "requires");
   const char *reason = "";
-  std::optional<std::array<int8_t, 256>> table = tflm::logisticTable(
-      inQuant->scale, inQuant->zeroPoint, rounding, &reason);
+  std::optional<std::array<int8_t, 256>> table =
+      tflm::logisticTable(inQuant.scale, inQuant.zeroPoint, rounding, &reason);
   if (!table)
     return opError(Twine("unsupported parameters: ") + reason);
-  FailureOr<Value> input = operand(0);
-  if (failed(input))
-    return failure();
-  // The kernel is a function of one int8: a 256-entry table, exactly.
-  Value values = constant<int8_t>(*table, {256}, i8());
-  return define(0, emit("tosa.table", typeOf(outputTensor), {*input, values}));
-}
-
-//===----------------------------------------------------------------------===//
-// MEAN
-//===----------------------------------------------------------------------===//
-
-LogicalResult Importer::convertMean() {
-  if (failed(expectCounts(2, 2, 1)))
-    return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
-    return failure();
-  ReducerOptions o = readReducerOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
-  FailureOr<SmallVector<int32_t>> axes =
-      constantValues<int32_t>(1, TensorElementType::Int32, "axis");
-  if (failed(axes))
-    return failure();
-  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  int64_t rank = inShape.size();
-  llvm::SmallSet<int64_t, 4> reduced;
-  for (int32_t axis : *axes) {
-    int64_t resolved = axis < 0 ? axis + rank : axis;
-    if (resolved < 0 || resolved >= rank)
-      return opError("axis " + Twine(axis) + " is not a dimension of " +
-                     shapeString(inShape));
-    reduced.insert(resolved);
-  }
-  SmallVector<int64_t> keptShape, squeezedShape;
-  int64_t count = 1;
-  for (int64_t d = 0; d < rank; ++d) {
-    bool isReduced = reduced.contains(d);
-    keptShape.push_back(isReduced ? 1 : inShape[d]);
-    if (!isReduced)
-      squeezedShape.push_back(inShape[d]);
-    else
-      count *= inShape[d];
-  }
-  ArrayRef<int64_t> expected = o.keepDims ? keptShape : squeezedShape;
-  if (expected != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", the mean computes " + shapeString(expected));
-  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
-  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-  if (failed(inQuant) || failed(outQuant))
-    return failure();
-  // QuantizedMeanOrSum: sum the raw values, subtract zp * count, and fold
-  // 1/count into the multiplier.
-  if (int64_t(255) * count >= (int64_t(1) << 30))
-    return opError("a mean over " + Twine(count) +
-                   " values can overflow TFLite Micro's int32 sum");
-  tflm::QuantizedMultiplier m =
-      tflm::quantizeMultiplier(static_cast<double>(inQuant->scale) /
-                                   static_cast<double>(outQuant->scale),
-                               rounding);
-  int shift = 63 - llvm::countl_zero(static_cast<uint64_t>(count));
-  shift = std::min(shift, 32);
-  shift = std::min(shift, 31 + m.shift);
-  tflm::QuantizedMultiplier adjusted{
-      static_cast<int32_t>((static_cast<int64_t>(m.multiplier) << shift) /
-                           count),
-      m.shift - shift};
-  FailureOr<Rescale> scale = rescaleFor(adjusted, "output rescale");
-  if (failed(scale))
-    return failure();
-  if (int64_t(255) * count >= (int64_t(1) << (scale->shift - 1)))
-    return opError("the rescaled sum exceeds the range a TOSA rescale with "
-                   "shift " +
-                   Twine(scale->shift) + " accepts");
-  FailureOr<Value> input = operand(0);
-  if (failed(input))
-    return failure();
-
-  Value sum;
-  bool spatial = rank == 4 && !reduced.empty() && !reduced.contains(0) &&
-                 !reduced.contains(3);
-  if (spatial) {
-    sum = windowSum(*input, keptShape[1] == 1 ? inShape[1] : 1,
-                    keptShape[2] == 1 ? inShape[2] : 1, 1, 1, {0, 0, 0, 0});
-  } else {
-    sum = castTo(*input, i32());
-    for (int64_t d : reduced)
-      sum = reduce("tosa.reduce_sum", sum, d);
-  }
-  Value centred = elementwise(
-      "tosa.add", sum,
-      broadcastI32(static_cast<int32_t>(-inQuant->zeroPoint * count), rank));
-  Value output = rescale(centred, i8(), {*scale}, 0, outQuant->zeroPoint);
-  return define(0, reshape(output, outShape));
+  return defineUnary(*input, [&](int32_t x) { return (*table)[x + 128]; });
 }
 
 //===----------------------------------------------------------------------===//
@@ -1840,7 +1117,7 @@ LogicalResult Importer::convertDequantize() {
 //===----------------------------------------------------------------------===//
 
 /// The options table type each builtin operator expects.
-BuiltinOptionsType expectedOptions(BuiltinOperator code) {
+static BuiltinOptionsType expectedOptions(BuiltinOperator code) {
   switch (code) {
   case BuiltinOperator::Conv2D:
     return BuiltinOptionsType::Conv2DOptions;
@@ -1867,6 +1144,25 @@ BuiltinOptionsType expectedOptions(BuiltinOperator code) {
     return BuiltinOptionsType::DequantizeOptions;
   case BuiltinOperator::Quantize:
     return BuiltinOptionsType::QuantizeOptions;
+  // Arithmetic and activations (ImportMath.cpp).
+  case BuiltinOperator::Mul:
+    return BuiltinOptionsType::MulOptions;
+  case BuiltinOperator::Sub:
+    return BuiltinOptionsType::SubOptions;
+  case BuiltinOperator::SquaredDifference:
+    return BuiltinOptionsType::SquaredDifferenceOptions;
+  case BuiltinOperator::Maximum:
+  case BuiltinOperator::Minimum:
+    return BuiltinOptionsType::MaximumMinimumOptions;
+  case BuiltinOperator::HardSwish:
+    return BuiltinOptionsType::HardSwishOptions;
+  case BuiltinOperator::LeakyRelu:
+    return BuiltinOptionsType::LeakyReluOptions;
+  case BuiltinOperator::LogSoftmax:
+    return BuiltinOptionsType::LogSoftmaxOptions;
+  case BuiltinOperator::Sum:
+  case BuiltinOperator::ReduceMax:
+    return BuiltinOptionsType::ReducerOptions;
   default:
     return BuiltinOptionsType::None;
   }
@@ -1928,6 +1224,35 @@ LogicalResult Importer::convertOperator() {
     return convertDequantize();
   case BuiltinOperator::Logistic:
     return convertLogistic();
+  // Arithmetic and activations (ImportMath.cpp).
+  case BuiltinOperator::Sub:
+    return convertAddOrSub(/*subtract=*/true);
+  case BuiltinOperator::Mul:
+    return convertMul();
+  case BuiltinOperator::SquaredDifference:
+    return convertSquaredDifference();
+  case BuiltinOperator::Maximum:
+    return convertMinMax(/*maximum=*/true);
+  case BuiltinOperator::Minimum:
+    return convertMinMax(/*maximum=*/false);
+  case BuiltinOperator::Relu:
+    return convertRelu(Activation::Relu);
+  case BuiltinOperator::ReluN1To1:
+    return convertRelu(Activation::ReluN1To1);
+  case BuiltinOperator::Relu6:
+    return convertRelu6();
+  case BuiltinOperator::HardSwish:
+    return convertHardSwish();
+  case BuiltinOperator::LeakyRelu:
+    return convertLeakyRelu();
+  case BuiltinOperator::Tanh:
+    return convertTanh();
+  case BuiltinOperator::Prelu:
+    return convertPrelu();
+  case BuiltinOperator::Sum:
+    return convertMeanOrSum(/*sum=*/true);
+  case BuiltinOperator::ReduceMax:
+    return convertReduceMax();
   default:
     return opError("builtin operator " + Twine(code.builtinCode) +
                    " is not supported by the importer");
@@ -2063,8 +1388,6 @@ OwningOpRef<ModuleOp> Importer::import() {
   }
   return module;
 }
-
-} // namespace
 
 void mlir::pex::registerTFLiteImportDialects(DialectRegistry &registry) {
   registry.insert<func::FuncDialect, tosa::TosaDialect>();

@@ -233,9 +233,35 @@ std::optional<SoftmaxTables> tflm::softmaxTables(float beta, float inputScale,
   return tables;
 }
 
-std::optional<std::array<int8_t, 256>>
-tflm::logisticTable(float inputScale, int32_t inputZeroPoint, Rounding rounding,
-                    const char **reason) {
+int32_t tflm::tanh(int32_t a, int integerBits) {
+  if (a == 0)
+    return 0;
+  // neg_tanh_on_negative_values(-|a|): exp of 2 * -|a| (the same raw value
+  // read with one more integer bit), then (1 - x) / (1 + x) by three
+  // Newton-Raphson steps on Q2.29.
+  int32_t absolute = a > 0 ? a : wrap(-int64_t(a));
+  int32_t e = expOnNegativeValues(wrap(-int64_t(absolute)), integerBits + 1);
+  int32_t halfDenominator = roundingHalfSum(e, kInt32Max);
+  int32_t x = add(1515870810, saturatingRoundingDoublingHighMul(halfDenominator,
+                                                                -1010580540));
+  const int32_t oneQ229 = int32_t(1) << 29;
+  for (int i = 0; i < 3; ++i) {
+    int32_t oneMinus =
+        sub(oneQ229, saturatingRoundingDoublingHighMul(halfDenominator, x));
+    x = add(x, saturatingRoundingMultiplyByPOT(
+                   saturatingRoundingDoublingHighMul(x, oneMinus), 2));
+  }
+  int32_t t = saturatingRoundingMultiplyByPOT(sub(x, oneQ229), 2);
+  return a > 0 ? t : wrap(-int64_t(t));
+}
+
+/// The int8 LOGISTIC and TANH kernels share their input stage: the input
+/// multiplier from frexp(scale * 2^27) (no renormalisation), the input
+/// radius, and MultiplyByQuantizedMultiplier to Q4.27; `finish` maps the
+/// Q4.27 value to the int8 output.
+static std::optional<std::array<int8_t, 256>>
+q4Table(float inputScale, int32_t inputZeroPoint, Rounding rounding,
+        const char **reason, int32_t (*finish)(int32_t)) {
   const int inputIntegerBits = 4;
   double realMultiplier = static_cast<double>(inputScale) *
                           static_cast<double>(1 << (31 - inputIntegerBits));
@@ -244,8 +270,8 @@ tflm::logisticTable(float inputScale, int32_t inputZeroPoint, Rounding rounding,
   double fixed = std::round(fraction * (1LL << 31));
   // The kernel casts this to int32 without TFLite's usual renormalisation.
   if (fixed >= 2147483648.0) {
-    *reason = "the input multiplier rounds to 2^31, which TFLite Micro's "
-              "LOGISTIC converts to int32 with overflow";
+    *reason = "the input multiplier rounds to 2^31, which TFLite Micro "
+              "converts to int32 with overflow";
     return std::nullopt;
   }
   if (leftShift < 0 || leftShift > 30) {
@@ -258,17 +284,107 @@ tflm::logisticTable(float inputScale, int32_t inputZeroPoint, Rounding rounding,
   for (int x = -128; x <= 127; ++x) {
     int32_t input = x - inputZeroPoint;
     int32_t output;
-    if (input <= -radius) {
+    if (input <= -radius)
       output = -128;
-    } else if (input >= radius) {
+    else if (input >= radius)
       output = 127;
-    } else {
-      int32_t inputQ4 = multiplyByQuantizedMultiplier(input, m, rounding);
-      int32_t outputQ0 = logistic(inputQ4, inputIntegerBits);
-      output =
-          std::clamp(roundingDivideByPOT(outputQ0, 31 - 8) - 128, -128, 127);
-    }
+    else
+      output = finish(multiplyByQuantizedMultiplier(input, m, rounding));
     table[x + 128] = static_cast<int8_t>(output);
+  }
+  return table;
+}
+
+std::optional<std::array<int8_t, 256>>
+tflm::logisticTable(float inputScale, int32_t inputZeroPoint, Rounding rounding,
+                    const char **reason) {
+  return q4Table(inputScale, inputZeroPoint, rounding, reason,
+                 [](int32_t inputQ4) {
+                   int32_t outputQ0 = logistic(inputQ4, 4);
+                   return std::clamp(
+                       roundingDivideByPOT(outputQ0, 31 - 8) - 128, -128, 127);
+                 });
+}
+
+std::optional<std::array<int8_t, 256>> tflm::tanhTable(float inputScale,
+                                                       int32_t inputZeroPoint,
+                                                       Rounding rounding,
+                                                       const char **reason) {
+  return q4Table(
+      inputScale, inputZeroPoint, rounding, reason, [](int32_t inputQ4) {
+        int32_t outputQ0 = tanh(inputQ4, 4);
+        return std::clamp(roundingDivideByPOT(outputQ0, 31 - 7), -128, 127);
+      });
+}
+
+int16_t tflm::downScaleInt32ToInt16Multiplier(int32_t multiplier) {
+  const int32_t roundingOffset = 1 << 15;
+  if (multiplier >= kInt32Max - roundingOffset)
+    return std::numeric_limits<int16_t>::max();
+  return static_cast<int16_t>((multiplier + roundingOffset) >> 16);
+}
+
+/// gemmlowp::SaturatingRoundingDoublingHighMul on int16.
+static int16_t saturatingRoundingDoublingHighMul16(int16_t a, int16_t b) {
+  if (a == b && a == std::numeric_limits<int16_t>::min())
+    return std::numeric_limits<int16_t>::max();
+  int32_t product = int32_t(a) * b;
+  int32_t nudge = product >= 0 ? (1 << 14) : (1 - (1 << 14));
+  return static_cast<int16_t>((product + nudge) / (1 << 15));
+}
+
+/// reference_ops::SaturatingLeftShift on int16.
+static int16_t saturatingLeftShift16(int16_t value, int amount) {
+  int64_t result = static_cast<int64_t>(value) * (int64_t(1) << amount);
+  return static_cast<int16_t>(
+      std::clamp<int64_t>(result, std::numeric_limits<int16_t>::min(),
+                          std::numeric_limits<int16_t>::max()));
+}
+
+std::optional<std::array<int8_t, 256>>
+tflm::hardSwishTable(float inputScale, int32_t inputZeroPoint,
+                     float outputScale, int32_t outputZeroPoint,
+                     Rounding rounding, const char **reason) {
+  // HardSwishPrepare: the float scales are combined in float.
+  const float hiresInputScale = (1.0f / 128.0f) * inputScale;
+  const float reluishScale = 3.0f / 32768.0f;
+  QuantizedMultiplier output = quantizeMultiplier(
+      static_cast<double>(hiresInputScale / outputScale), rounding);
+  QuantizedMultiplier reluish = quantizeMultiplier(
+      static_cast<double>(hiresInputScale / reluishScale), rounding);
+  if (output.shift > 0) {
+    *reason = "the output multiplier exceeds 1, which TFLite Micro rejects";
+    return std::nullopt;
+  }
+  if (output.shift < -31 || reluish.shift < -31 || reluish.shift > 16) {
+    *reason = "the scales need shifts outside the kernel's range";
+    return std::nullopt;
+  }
+  int16_t outputFixed = downScaleInt32ToInt16Multiplier(output.multiplier);
+  int16_t reluishFixed = downScaleInt32ToInt16Multiplier(reluish.multiplier);
+  std::array<int8_t, 256> table{};
+  for (int x = -128; x <= 127; ++x) {
+    // reference_ops::HardSwish<int8_t>, in the kernel's int16 steps.
+    int16_t input = static_cast<int16_t>(x - inputZeroPoint);
+    int16_t hires = static_cast<int16_t>(input * (1 << 7));
+    int16_t preshift = saturatingRoundingDoublingHighMul16(hires, outputFixed);
+    int16_t value = hires;
+    if (reluish.shift > 0)
+      value = saturatingLeftShift16(value, reluish.shift - 1);
+    value = saturatingRoundingDoublingHighMul16(value, reluishFixed);
+    if (reluish.shift > 0)
+      value = saturatingLeftShift16(value, 1);
+    if (reluish.shift < 0)
+      value = static_cast<int16_t>(roundingDivideByPOT(value, -reluish.shift));
+    value = static_cast<int16_t>((value + (1 << 15)) >> 1);
+    // SaturatingDoublingHighMul: truncating, not rounding.
+    int16_t product =
+        (value == preshift && value == std::numeric_limits<int16_t>::min())
+            ? std::numeric_limits<int16_t>::max()
+            : static_cast<int16_t>((int32_t(value) * preshift) / (1 << 15));
+    int32_t result = static_cast<int16_t>(
+        roundingDivideByPOT(product, -output.shift) + outputZeroPoint);
+    table[x + 128] = static_cast<int8_t>(std::clamp(result, -128, 127));
   }
   return table;
 }

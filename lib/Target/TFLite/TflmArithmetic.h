@@ -91,6 +91,28 @@ std::optional<std::array<int8_t, 256>> logisticTable(float inputScale,
                                                      Rounding rounding,
                                                      const char **reason);
 
+/// gemmlowp::tanh for a FixedPoint<int32, integerBits> raw value; returns
+/// the raw FixedPoint<int32, 0> result.
+int32_t tanh(int32_t raw, int integerBits);
+
+/// The 256-entry int8 -> int8 table of TFLite Micro's int8 TANH
+/// (reference_integer_ops::Tanh), indexed by x + 128; std::nullopt as for
+/// logisticTable.
+std::optional<std::array<int8_t, 256>> tanhTable(float inputScale,
+                                                 int32_t inputZeroPoint,
+                                                 Rounding rounding,
+                                                 const char **reason);
+
+/// DownScaleInt32ToInt16Multiplier.
+int16_t downScaleInt32ToInt16Multiplier(int32_t multiplier);
+
+/// The 256-entry table of TFLite Micro's int8 HARD_SWISH
+/// (HardSwishPrepare and reference_ops::HardSwish<int8_t>); std::nullopt
+/// when the kernel's Prepare rejects the scales.
+std::optional<std::array<int8_t, 256>>
+hardSwishTable(float inputScale, int32_t inputZeroPoint, float outputScale,
+               int32_t outputZeroPoint, Rounding rounding, const char **reason);
+
 /// TOSA 1.0 apply_scale_32; std::nullopt when one of its REQUIRE conditions
 /// fails (negative multiplier, shift outside [2, 62], value out of range).
 std::optional<int64_t> applyScale32(int64_t value, int32_t multiplier,

@@ -1,0 +1,632 @@
+//===- ImportMath.cpp - TFLite arithmetic and activations to TOSA ---------===//
+//
+// The importer's elementwise arithmetic (ADD, SUB, MUL, SQUARED_DIFFERENCE,
+// MAXIMUM, MINIMUM), activations (RELU, RELU_N1_TO_1, RELU6, HARD_SWISH,
+// LEAKY_RELU, PRELU, TANH) and reductions (MEAN, SUM, REDUCE_MAX). Each one
+// reproduces TensorFlow Lite Micro's int8 reference kernel exactly;
+// docs/tflite-import.md derives the mappings.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "llvm/ADT/SmallSet.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::pex;
+using namespace mlir::pex::tflite;
+
+static __int128 floorDiv(__int128 a, __int128 b) {
+  __int128 q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0)))
+    --q;
+  return q;
+}
+
+static __int128 ceilDiv(__int128 a, __int128 b) { return -floorDiv(-a, b); }
+
+/// A TOSA rescale of an int8 input (value = x - zeroPoint) that yields
+/// `target(x)` for all 256 values of x, if one exists. For a shift and a
+/// rounding mode, each x bounds the multiplier to an interval; the
+/// intersection over the 256 values is tried from the finest shift down, and
+/// the result is then checked value by value with TOSA's apply_scale_32.
+static std::optional<Rescale>
+findExactInt8Rescale(int32_t zeroPoint,
+                     llvm::function_ref<int64_t(int32_t)> target) {
+  for (int shift = 62; shift >= 10; --shift) {
+    for (bool doubleRound : {false, true}) {
+      if (doubleRound && shift <= 31)
+        continue; // identical to single rounding
+      __int128 low = 0, high = std::numeric_limits<int32_t>::max();
+      __int128 scale = __int128(1) << shift;
+      __int128 half = __int128(1) << (shift - 1);
+      bool possible = true;
+      for (int32_t x = -128; x <= 127 && possible; ++x) {
+        int64_t value = x - zeroPoint;
+        __int128 round = half;
+        if (doubleRound)
+          round += value >= 0 ? (__int128(1) << 30) : -(__int128(1) << 30);
+        __int128 expected = target(x);
+        // expected * 2^shift <= value * M + round < (expected + 1) * 2^shift
+        __int128 lowest = expected * scale - round;
+        __int128 highest = (expected + 1) * scale - 1 - round;
+        if (value == 0) {
+          possible = lowest <= 0 && 0 <= highest;
+        } else if (value > 0) {
+          low = std::max<__int128>(low, ceilDiv(lowest, value));
+          high = std::min<__int128>(high, floorDiv(highest, value));
+        } else {
+          low = std::max<__int128>(low, ceilDiv(highest, value));
+          high = std::min<__int128>(high, floorDiv(lowest, value));
+        }
+        possible = possible && low <= high;
+      }
+      if (!possible)
+        continue;
+      Rescale rescale{static_cast<int32_t>(low), shift, doubleRound};
+      bool exact = true;
+      for (int32_t x = -128; x <= 127 && exact; ++x) {
+        std::optional<int64_t> result = tflm::applyScale32(
+            x - zeroPoint, rescale.multiplier, rescale.shift, doubleRound);
+        exact = result && *result == target(x);
+      }
+      if (exact)
+        return rescale;
+    }
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+FailureOr<Importer::Binary> Importer::binaryOperands(bool quantised,
+                                                     bool fused) {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t lhsTensor = inputIndex(0), rhsTensor = inputIndex(1),
+          outputTensor = currentOp->outputs[0];
+  if (lhsTensor < 0 || rhsTensor < 0)
+    return opError("both inputs are required");
+  if (failed(expectType(lhsTensor, TensorElementType::Int8, "input 0")) ||
+      failed(expectType(rhsTensor, TensorElementType::Int8, "input 1")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  // TFLite broadcasts numpy-style; TOSA needs equal ranks.
+  auto aligned = [&](int32_t tensor) -> FailureOr<SmallVector<int64_t>> {
+    ArrayRef<int64_t> shape = graph.tensors[tensor].shape;
+    if (shape.size() > outShape.size())
+      return opError("input " + shapeString(shape) +
+                     " has a higher rank than the output " +
+                     shapeString(outShape));
+    SmallVector<int64_t> result(outShape.size() - shape.size(), 1);
+    result.append(shape.begin(), shape.end());
+    return result;
+  };
+  FailureOr<SmallVector<int64_t>> lhsShape = aligned(lhsTensor);
+  FailureOr<SmallVector<int64_t>> rhsShape = aligned(rhsTensor);
+  if (failed(lhsShape) || failed(rhsShape))
+    return failure();
+  for (size_t i = 0; i < outShape.size(); ++i) {
+    int64_t a = (*lhsShape)[i], b = (*rhsShape)[i];
+    if ((a != 1 && a != outShape[i]) || (b != 1 && b != outShape[i]) ||
+        std::max(a, b) != outShape[i])
+      return opError("inputs " + shapeString(graph.tensors[lhsTensor].shape) +
+                     " and " + shapeString(graph.tensors[rhsTensor].shape) +
+                     " do not broadcast to the output " +
+                     shapeString(outShape));
+  }
+  Binary result;
+  if (quantised) {
+    FailureOr<Quant> lhsQuant = activationQuant(lhsTensor, "input 0");
+    FailureOr<Quant> rhsQuant = activationQuant(rhsTensor, "input 1");
+    FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+    if (failed(lhsQuant) || failed(rhsQuant) || failed(outQuant))
+      return failure();
+    result.lhsQuant = *lhsQuant;
+    result.rhsQuant = *rhsQuant;
+    result.outQuant = *outQuant;
+  }
+  if (fused) {
+    // AddOptions, SubOptions and MulOptions start with the activation.
+    AddOptions o = readAddOptions(reader, currentOp->options);
+    if (!reader.ok())
+      return error(reader.getError().offset, reader.getError().message);
+    FailureOr<Range> range = activationRange(o.activation, result.outQuant);
+    if (failed(range))
+      return failure();
+    result.range = *range;
+  }
+  FailureOr<Value> lhs = operand(0);
+  FailureOr<Value> rhs = operand(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  result.lhs = reshape(*lhs, *lhsShape);
+  result.rhs = reshape(*rhs, *rhsShape);
+  return result;
+}
+
+Value Importer::centred(Value value, int32_t zeroPoint) {
+  auto type = cast<RankedTensorType>(value.getType());
+  // A constant operand (a PRELU alpha, a MUL scale) is centred at import.
+  if (auto constOp = value.getDefiningOp<tosa::ConstOp>()) {
+    SmallVector<int32_t> data;
+    for (int8_t v :
+         cast<DenseElementsAttr>(constOp.getValues()).getValues<int8_t>())
+      data.push_back(int32_t(v) - zeroPoint);
+    return constant<int32_t>(data, type.getShape(), i32());
+  }
+  // Identity rescale: x - zp exactly.
+  return rescale(value, i32(), {Rescale{1 << 30, 30, false}}, zeroPoint, 0);
+}
+
+FailureOr<Value> Importer::widenShifted(Value value, Quant quant,
+                                        tflm::QuantizedMultiplier m,
+                                        int leftShift) {
+  // The kernel's MultiplyByQuantizedMultiplierSmallerThanOneExp of
+  // (x - zp) << leftShift. As x has 256 values, one TOSA rescale from int8
+  // that agrees on all of them is searched for; otherwise the left shift is
+  // a separate exact rescale (2^30 >> (30 - leftShift)).
+  auto target = [&](int32_t x) -> int64_t {
+    return tflm::multiplyByQuantizedMultiplier(
+        (x - quant.zeroPoint) * (1 << leftShift), m, rounding);
+  };
+  if (std::optional<Rescale> exact =
+          findExactInt8Rescale(quant.zeroPoint, target))
+    return rescale(value, i32(), {*exact}, quant.zeroPoint, 0);
+  FailureOr<Rescale> scale = rescaleFor(m, "input rescale");
+  if (failed(scale))
+    return failure();
+  Value shifted =
+      rescale(value, i32(), {Rescale{1 << 30, 30 - leftShift, false}},
+              quant.zeroPoint, 0);
+  return rescale(shifted, i32(), {*scale}, 0, 0);
+}
+
+FailureOr<std::pair<Value, Value>>
+Importer::widenBoth(const Binary &b, int leftShift, double &twiceMax) {
+  twiceMax =
+      2.0 * static_cast<double>(std::max(b.lhsQuant.scale, b.rhsQuant.scale));
+  tflm::QuantizedMultiplier lhsM = tflm::quantizeMultiplier(
+      static_cast<double>(b.lhsQuant.scale) / twiceMax, rounding);
+  tflm::QuantizedMultiplier rhsM = tflm::quantizeMultiplier(
+      static_cast<double>(b.rhsQuant.scale) / twiceMax, rounding);
+  if (lhsM.shift > 0 || rhsM.shift > 0)
+    return opError("the input scales need a multiplier of at least 1, which "
+                   "TFLite Micro rejects");
+  FailureOr<Value> lhs = widenShifted(b.lhs, b.lhsQuant, lhsM, leftShift);
+  FailureOr<Value> rhs = widenShifted(b.rhs, b.rhsQuant, rhsM, leftShift);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return std::make_pair(*lhs, *rhs);
+}
+
+FailureOr<Value> Importer::unaryOperand(Quant *inQuant, Quant *outQuant) {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  if (graph.tensors[inputTensor].shape != graph.tensors[outputTensor].shape)
+    return opError("input and output shapes differ");
+  FailureOr<Quant> in = activationQuant(inputTensor, "input");
+  FailureOr<Quant> out = activationQuant(outputTensor, "output");
+  if (failed(in) || failed(out))
+    return failure();
+  *inQuant = *in;
+  *outQuant = *out;
+  return operand(0);
+}
+
+LogicalResult
+Importer::defineUnary(Value input,
+                      llvm::function_ref<int32_t(int32_t)> function) {
+  // The kernel is a function of one int8: a 256-entry table, exactly. When
+  // that function is a clamp (a RELU without requantisation), a clamp.
+  SmallVector<int8_t> table;
+  for (int32_t x = -128; x <= 127; ++x)
+    table.push_back(static_cast<int8_t>(std::clamp(function(x), -128, 127)));
+  int32_t low = table.front(), high = table.back();
+  bool isClamp = low <= high;
+  for (int32_t x = -128; x <= 127 && isClamp; ++x)
+    isClamp = table[x + 128] == std::clamp(x, low, high);
+  RankedTensorType type = typeOf(currentOp->outputs[0]);
+  if (isClamp)
+    return define(0, clampInt(input, low, high));
+  return define(0, emit("tosa.table", type,
+                        {input, constant<int8_t>(table, {256}, i8())}));
+}
+
+//===----------------------------------------------------------------------===//
+// ADD, SUB, MUL, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertAdd() { return convertAddOrSub(false); }
+
+LogicalResult Importer::convertAddOrSub(bool subtract) {
+  FailureOr<Binary> b = binaryOperands(/*quantised=*/true, /*fused=*/true);
+  if (failed(b))
+    return failure();
+
+  // CalculateOpDataAdd / CalculateOpDataSub: both inputs go to twice the
+  // larger input scale, after a left shift of 20 bits.
+  const int leftShift = 20;
+  double twiceMaxInputScale = 0;
+  FailureOr<std::pair<Value, Value>> wide =
+      widenBoth(*b, leftShift, twiceMaxInputScale);
+  if (failed(wide))
+    return failure();
+  double outReal = twiceMaxInputScale /
+                   ((1 << leftShift) * static_cast<double>(b->outQuant.scale));
+  tflm::QuantizedMultiplier outM = tflm::quantizeMultiplier(outReal, rounding);
+  if (outM.shift > 0)
+    return opError("the output scale needs a multiplier of at least 1, which "
+                   "TFLite Micro rejects");
+  FailureOr<Rescale> outScale = rescaleFor(outM, "output rescale");
+  if (failed(outScale))
+    return failure();
+  Value sum = elementwise(subtract ? "tosa.sub" : "tosa.add", wide->first,
+                          wide->second);
+  Value output = rescale(sum, i8(), {*outScale}, 0, b->outQuant.zeroPoint);
+  return define(0, applyRange(output, b->range));
+}
+
+LogicalResult Importer::convertMul() {
+  FailureOr<Binary> b = binaryOperands(/*quantised=*/true, /*fused=*/true);
+  if (failed(b))
+    return failure();
+  // CalculateOpDataMul: in1 * in2 / out in double;
+  // reference_integer_ops::Mul: MultiplyByQuantizedMultiplier of the
+  // product of the centred inputs (at most 255^2 in magnitude).
+  double real = static_cast<double>(b->lhsQuant.scale) *
+                static_cast<double>(b->rhsQuant.scale) /
+                static_cast<double>(b->outQuant.scale);
+  FailureOr<Rescale> scale =
+      rescaleFor(tflm::quantizeMultiplier(real, rounding), "output rescale");
+  if (failed(scale))
+    return failure();
+  if (scale->shift < 18)
+    return opError("the output scale is too small for the product's range");
+  Value product = multiply(centred(b->lhs, b->lhsQuant.zeroPoint),
+                           centred(b->rhs, b->rhsQuant.zeroPoint), 0);
+  Value output = rescale(product, i8(), {*scale}, 0, b->outQuant.zeroPoint);
+  return define(0, applyRange(output, b->range));
+}
+
+LogicalResult Importer::convertSquaredDifference() {
+  FailureOr<Binary> b = binaryOperands();
+  if (failed(b))
+    return failure();
+  // PrepareQuantized with left shift 7: the inputs go to twice the larger
+  // scale, the squared difference back with (2 * max)^2 / (2^14 * out).
+  const int leftShift = 7;
+  double twiceMaxInputScale = 0;
+  FailureOr<std::pair<Value, Value>> wide =
+      widenBoth(*b, leftShift, twiceMaxInputScale);
+  if (failed(wide))
+    return failure();
+  double outReal =
+      twiceMaxInputScale * twiceMaxInputScale /
+      static_cast<double>((1 << (2 * leftShift)) * b->outQuant.scale);
+  FailureOr<Rescale> outScale =
+      rescaleFor(tflm::quantizeMultiplier(outReal, rounding), "output rescale");
+  if (failed(outScale))
+    return failure();
+  // The squared difference is below 2^30; the rescale must accept it.
+  if (outScale->shift < 31)
+    return opError("the output scale is too small for the squared "
+                   "difference's range");
+  Value difference = elementwise("tosa.sub", wide->first, wide->second);
+  Value square = multiply(difference, difference, 0);
+  return define(0,
+                rescale(square, i8(), {*outScale}, 0, b->outQuant.zeroPoint));
+}
+
+LogicalResult Importer::convertMinMax(bool maximum) {
+  // TFLite Micro compares the raw int8 values (no requantisation).
+  FailureOr<Binary> b = binaryOperands(/*quantised=*/false);
+  if (failed(b))
+    return failure();
+  RankedTensorType outType = typeOf(currentOp->outputs[0]);
+  // Against a constant scalar (or a splat), the operator is a clamp.
+  auto splatValue = [](Value value) -> std::optional<int32_t> {
+    auto constOp = value.getDefiningOp<tosa::ConstOp>();
+    if (!constOp)
+      return std::nullopt;
+    auto values =
+        cast<DenseElementsAttr>(constOp.getValues()).getValues<int8_t>();
+    if (!llvm::all_equal(values))
+      return std::nullopt;
+    return *values.begin();
+  };
+  for (auto [value, other] :
+       {std::pair(b->lhs, b->rhs), std::pair(b->rhs, b->lhs)}) {
+    std::optional<int32_t> bound = splatValue(other);
+    if (bound && value.getType() == outType)
+      return define(0, maximum ? clampInt(value, *bound, 127)
+                               : clampInt(value, -128, *bound));
+  }
+  return define(0, elementwise(maximum ? "tosa.maximum" : "tosa.minimum",
+                               b->lhs, b->rhs));
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertRelu(Activation activation) {
+  Quant in, out;
+  FailureOr<Value> input = unaryOperand(&in, &out);
+  if (failed(input))
+    return failure();
+  // CalculateReluOpData (RELU_N1_TO_1 is TFLite's QuantizedReluX with
+  // [-1, 1]): requantise by in / out, then clamp to the range.
+  FailureOr<Range> range = activationRange(activation, out);
+  if (failed(range))
+    return failure();
+  tflm::QuantizedMultiplier m = tflm::quantizeMultiplier(
+      static_cast<double>(in.scale) / static_cast<double>(out.scale), rounding);
+  if (m.shift > 22)
+    return opError("the input/output scale ratio is too large to requantise");
+  return defineUnary(*input, [&](int32_t x) {
+    int32_t value = out.zeroPoint + tflm::multiplyByQuantizedMultiplier(
+                                        x - in.zeroPoint, m, rounding);
+    return std::clamp(value, range->min, range->max);
+  });
+}
+
+LogicalResult Importer::convertRelu6() {
+  Quant in, out;
+  FailureOr<Value> input = unaryOperand(&in, &out);
+  if (failed(input))
+    return failure();
+  // Relu6Prepare: TFLite Micro clamps the raw input between its zero point
+  // and FloatToQuantizedType(6.0); the output quantisation is not used.
+  double six = std::round(static_cast<double>(6.0f / in.scale)) + in.zeroPoint;
+  int32_t upper = static_cast<int32_t>(std::clamp(six, -128.0, 127.0));
+  return define(0, clampInt(*input, in.zeroPoint, upper));
+}
+
+LogicalResult Importer::convertHardSwish() {
+  Quant in, out;
+  FailureOr<Value> input = unaryOperand(&in, &out);
+  if (failed(input))
+    return failure();
+  const char *reason = "";
+  std::optional<std::array<int8_t, 256>> table = tflm::hardSwishTable(
+      in.scale, in.zeroPoint, out.scale, out.zeroPoint, rounding, &reason);
+  if (!table)
+    return opError(Twine("unsupported parameters: ") + reason);
+  return defineUnary(*input, [&](int32_t x) { return (*table)[x + 128]; });
+}
+
+LogicalResult Importer::convertLeakyRelu() {
+  LeakyReluOptions o = readLeakyReluOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  Quant in, out;
+  FailureOr<Value> input = unaryOperand(&in, &out);
+  if (failed(input))
+    return failure();
+  if (!std::isfinite(o.alpha) || o.alpha < 0.0f)
+    return opError("alpha " + floatString(o.alpha) +
+                   " must be finite and non-negative");
+  // CalculateOpDataLeakyRelu: both multipliers are float expressions.
+  tflm::QuantizedMultiplier identity = tflm::quantizeMultiplier(
+      static_cast<double>(in.scale / out.scale), rounding);
+  tflm::QuantizedMultiplier alpha = tflm::quantizeMultiplier(
+      static_cast<double>(in.scale * o.alpha / out.scale), rounding);
+  if (identity.shift > 22 || alpha.shift > 22)
+    return opError("the input/output scale ratio is too large to requantise");
+  return defineUnary(*input, [&](int32_t x) {
+    int32_t value = x - in.zeroPoint;
+    return out.zeroPoint + tflm::multiplyByQuantizedMultiplier(
+                               value, value >= 0 ? identity : alpha, rounding);
+  });
+}
+
+LogicalResult Importer::convertTanh() {
+  Quant in, out;
+  FailureOr<Value> input = unaryOperand(&in, &out);
+  if (failed(input))
+    return failure();
+  const char *reason = "";
+  std::optional<std::array<int8_t, 256>> table =
+      tflm::tanhTable(in.scale, in.zeroPoint, rounding, &reason);
+  if (!table)
+    return opError(Twine("unsupported parameters: ") + reason);
+  return defineUnary(*input, [&](int32_t x) { return (*table)[x + 128]; });
+}
+
+LogicalResult Importer::convertPrelu() {
+  FailureOr<Binary> b = binaryOperands();
+  if (failed(b))
+    return failure();
+  if (b->lhs.getType() != typeOf(currentOp->outputs[0]))
+    return opError("the alpha must broadcast to the input's shape");
+  // CalculatePreluParams: x >= zp gives (x - zp) * in / out, x < zp gives
+  // (x - zp) * (alpha - alpha_zp) * in * alpha / out. Both branches are
+  // computed on the input clamped to their side of the zero point, where
+  // the other is exactly 0, and added: one fused int32 kernel.
+  Quant in = b->lhsQuant, alphaQuant = b->rhsQuant, out = b->outQuant;
+  FailureOr<Rescale> positiveScale =
+      rescaleFor(tflm::quantizeMultiplier(static_cast<double>(in.scale) /
+                                              static_cast<double>(out.scale),
+                                          rounding),
+                 "identity rescale");
+  FailureOr<Rescale> negativeScale = rescaleFor(
+      tflm::quantizeMultiplier(static_cast<double>(in.scale) *
+                                   static_cast<double>(alphaQuant.scale) /
+                                   static_cast<double>(out.scale),
+                               rounding),
+      "alpha rescale");
+  if (failed(positiveScale) || failed(negativeScale))
+    return failure();
+  if (positiveScale->shift < 12 || negativeScale->shift < 18)
+    return opError("the input/output scale ratio is too large to requantise");
+  Value positive = rescale(clampInt(b->lhs, in.zeroPoint, 127), i32(),
+                           {*positiveScale}, in.zeroPoint, 0);
+  Value product =
+      multiply(centred(clampInt(b->lhs, -128, in.zeroPoint), in.zeroPoint),
+               centred(b->rhs, alphaQuant.zeroPoint), 0);
+  Value negative = rescale(product, i32(), {*negativeScale}, 0, 0);
+  return define(0, saturateToInt8(elementwise("tosa.add", positive, negative),
+                                  out.zeroPoint));
+}
+
+//===----------------------------------------------------------------------===//
+// MEAN, SUM, REDUCE_MAX
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>> Importer::reducedAxes() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  ReducerOptions o = readReducerOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  FailureOr<SmallVector<int32_t>> axes =
+      constantValues<int32_t>(1, TensorElementType::Int32, "axis");
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  int64_t rank = inShape.size();
+  llvm::SmallSet<int64_t, 4> reduced;
+  for (int32_t axis : *axes) {
+    int64_t resolved = axis < 0 ? axis + rank : axis;
+    if (resolved < 0 || resolved >= rank)
+      return opError("axis " + Twine(axis) + " is not a dimension of " +
+                     shapeString(inShape));
+    reduced.insert(resolved);
+  }
+  SmallVector<int64_t> result, expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (reduced.contains(d))
+      result.push_back(d);
+    if (!reduced.contains(d) || o.keepDims)
+      expected.push_back(reduced.contains(d) ? 1 : inShape[d]);
+  }
+  if (ArrayRef<int64_t>(expected) != outShape)
+    return opError("output is declared " + shapeString(outShape) +
+                   ", the reduction computes " + shapeString(expected));
+  return result;
+}
+
+LogicalResult Importer::convertMean() { return convertMeanOrSum(false); }
+
+LogicalResult Importer::convertMeanOrSum(bool sum) {
+  FailureOr<SmallVector<int64_t>> reduced = reducedAxes();
+  if (failed(reduced))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  int64_t rank = inShape.size();
+  SmallVector<int64_t> keptShape(inShape);
+  int64_t count = 1;
+  for (int64_t d : *reduced) {
+    keptShape[d] = 1;
+    count *= inShape[d];
+  }
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  // QuantizedMeanOrSum: sum the raw values, subtract zp * count, and (for
+  // MEAN) fold 1/count into the multiplier.
+  if (int64_t(255) * count >= (int64_t(1) << 30))
+    return opError("a reduction over " + Twine(count) +
+                   " values can overflow TFLite Micro's int32 sum");
+  tflm::QuantizedMultiplier m =
+      tflm::quantizeMultiplier(static_cast<double>(inQuant->scale) /
+                                   static_cast<double>(outQuant->scale),
+                               rounding);
+  if (!sum) {
+    int shift = 63 - llvm::countl_zero(static_cast<uint64_t>(count));
+    shift = std::min(shift, 32);
+    shift = std::min(shift, 31 + m.shift);
+    m = tflm::QuantizedMultiplier{
+        static_cast<int32_t>((static_cast<int64_t>(m.multiplier) << shift) /
+                             count),
+        m.shift - shift};
+  }
+  FailureOr<Rescale> scale = rescaleFor(m, "output rescale");
+  if (failed(scale))
+    return failure();
+  if (int64_t(255) * count >= (int64_t(1) << (scale->shift - 1)))
+    return opError("the rescaled sum exceeds the range a TOSA rescale with "
+                   "shift " +
+                   Twine(scale->shift) + " accepts");
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+
+  Value total;
+  auto contains = [&](int64_t d) { return llvm::is_contained(*reduced, d); };
+  bool spatial = rank == 4 && !reduced->empty() && !contains(0) && !contains(3);
+  if (spatial) {
+    total = windowSum(*input, keptShape[1] == 1 ? inShape[1] : 1,
+                      keptShape[2] == 1 ? inShape[2] : 1, 1, 1, {0, 0, 0, 0});
+  } else if (*reduced == ArrayRef<int64_t>{rank - 1}) {
+    // Over the innermost axis: a 1x1 convolution with a filter of ones sums
+    // each row into int32 without a full-size int32 copy of the input; the
+    // result is reshaped after the rescale, which fuses with it.
+    int64_t depth = inShape.back(), rows = numElements(inShape) / depth;
+    total = emit("tosa.conv2d", tensorOf({rows, 1, 1, 1}, i32()),
+                 {reshape(*input, {rows, 1, 1, depth}),
+                  splat<int8_t>({1, 1, 1, depth}, i8(), 1),
+                  splat<int32_t>({1}, i32(), 0), scalarI8(0), scalarI8(0)},
+                 {arrayAttr("pad", {0, 0, 0, 0}), arrayAttr("stride", {1, 1}),
+                  arrayAttr("dilation", {1, 1}),
+                  attr("acc_type", TypeAttr::get(i32()))});
+  } else {
+    total = castTo(*input, i32());
+    for (int64_t d : *reduced)
+      total = reduce("tosa.reduce_sum", total, d);
+  }
+  Value centredSum = elementwise(
+      "tosa.add", total,
+      broadcastI32(static_cast<int32_t>(-inQuant->zeroPoint * count),
+                   cast<RankedTensorType>(total.getType()).getRank()));
+  Value output = rescale(centredSum, i8(), {*scale}, 0, outQuant->zeroPoint);
+  return define(0, reshape(output, outShape));
+}
+
+LogicalResult Importer::convertReduceMax() {
+  FailureOr<SmallVector<int64_t>> reduced = reducedAxes();
+  if (failed(reduced))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  // The int8 kernel takes the maximum of the raw values and requires one
+  // quantisation for input and output.
+  if (inQuant->scale != outQuant->scale ||
+      inQuant->zeroPoint != outQuant->zeroPoint)
+    return opError("input and output quantisation must be equal, as TFLite "
+                   "Micro requires");
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  Value result = *input;
+  for (int64_t d : *reduced)
+    result = reduce("tosa.reduce_max", result, d);
+  return define(0, reshape(result, graph.tensors[outputTensor].shape));
+}
