@@ -156,7 +156,7 @@ FailureOr<Quant> Importer::activationQuant(int32_t index, StringRef what) {
   return Quant{scale, static_cast<int32_t>(zeroPoint)};
 }
 
-FailureOr<Range> Importer::activationRange(Activation activation,
+FailureOr<tflite::Range> Importer::activationRange(Activation activation,
                                            Quant output) {
   // Quantize() of CalculateActivationRangeQuantized: float division, then
   // TfLiteRound, then the zero point.
