@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
-#include "pex/Pipelines/Passes.h"
+#include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -20,7 +20,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXCHECKBUFFERS
-#include "pex/Pipelines/Passes.h.inc"
+#include "pex/Transforms/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
-#include "pex/Pipelines/CortexMPasses.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -23,7 +23,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXLOWERTOKERNELS
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Conversion/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

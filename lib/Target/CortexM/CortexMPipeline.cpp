@@ -1,14 +1,15 @@
 //===- CortexMPipeline.cpp - the Cortex-M pipeline ------------------------===//
 
-#include "pex/Pipelines/CortexMPipeline.h"
+#include "pex/Target/CortexM/CortexMPipeline.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "pex/Conversion/Passes.h"
 #include "pex/Pipelines/BufferizePipeline.h"
-#include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Target/CortexM/Passes.h"
 #include "pex/Transforms/Passes.h"
 
 using namespace mlir;

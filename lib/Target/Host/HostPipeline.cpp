@@ -1,6 +1,6 @@
 //===- HostPipeline.cpp - the host pipeline -------------------------------===//
 
-#include "pex/Pipelines/HostPipeline.h"
+#include "pex/Target/Host/HostPipeline.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
@@ -31,7 +31,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "pex/Pipelines/BufferizePipeline.h"
-#include "pex/Pipelines/Passes.h"
+#include "pex/Target/Host/Passes.h"
 
 using namespace mlir;
 

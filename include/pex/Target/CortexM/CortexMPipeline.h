@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef PEX_PIPELINES_CORTEXMPIPELINE_H
-#define PEX_PIPELINES_CORTEXMPIPELINE_H
+#ifndef PEX_TARGET_CORTEXM_CORTEXMPIPELINE_H
+#define PEX_TARGET_CORTEXM_CORTEXMPIPELINE_H
 
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -71,4 +71,4 @@ void registerPexCortexMPipeline();
 
 } // namespace mlir::pex
 
-#endif // PEX_PIPELINES_CORTEXMPIPELINE_H
+#endif // PEX_TARGET_CORTEXM_CORTEXMPIPELINE_H

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef PEX_PIPELINES_HOSTPIPELINE_H
-#define PEX_PIPELINES_HOSTPIPELINE_H
+#ifndef PEX_TARGET_HOST_HOSTPIPELINE_H
+#define PEX_TARGET_HOST_HOSTPIPELINE_H
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassOptions.h"
@@ -55,4 +55,4 @@ void registerPexHostInterfaces(DialectRegistry &registry);
 
 } // namespace mlir::pex
 
-#endif // PEX_PIPELINES_HOSTPIPELINE_H
+#endif // PEX_TARGET_HOST_HOSTPIPELINE_H
