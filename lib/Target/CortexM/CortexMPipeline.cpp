@@ -2,13 +2,11 @@
 
 #include "pex/Target/CortexM/CortexMPipeline.h"
 
-#include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/Passes.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "pex/Conversion/Passes.h"
 #include "pex/Pipelines/BufferizePipeline.h"
+#include "pex/Pipelines/LowerToLLVM.h"
 #include "pex/Target/CortexM/Passes.h"
 #include "pex/Transforms/Passes.h"
 
@@ -44,32 +42,9 @@ void mlir::pex::buildPexCortexMPipeline(
 
   // LLVM dialect for a 32-bit target: no memrefCopy, bare pointers.
   pm.addNestedPass<func::FuncOp>(createPexLowerCopies());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  constexpr unsigned kIndexBitwidth = 32;
-  FinalizeMemRefToLLVMConversionPassOptions memref;
-  memref.indexBitwidth = kIndexBitwidth;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memref));
-  pm.addPass(createConvertMathToLLVMPass());
-  ArithToLLVMConversionPassOptions arith;
-  arith.indexBitwidth = kIndexBitwidth;
-  pm.addPass(createArithToLLVMConversionPass(arith));
-  ConvertIndexToLLVMPassOptions index;
-  index.indexBitwidth = kIndexBitwidth;
-  pm.addPass(createConvertIndexToLLVMPass(index));
-  ConvertControlFlowToLLVMPassOptions cf;
-  cf.indexBitwidth = kIndexBitwidth;
-  pm.addPass(createConvertControlFlowToLLVMPass(cf));
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  func.indexBitwidth = kIndexBitwidth;
-  pm.addPass(createConvertFuncToLLVMPass(func));
-  UBToLLVMConversionPassOptions ub;
-  ub.indexBitwidth = kIndexBitwidth;
-  pm.addPass(createUBToLLVMConversionPass(ub));
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  PexLowerToLLVMOptions lowering;
+  lowering.indexBitwidth = 32;
+  buildLowerToLLVM(pm, lowering);
   pm.addPass(createPexCheckBareMetal());
 }
 
