@@ -11,8 +11,6 @@
 #ifndef PEX_PIPELINES_BUFFERIZEPIPELINE_H
 #define PEX_PIPELINES_BUFFERIZEPIPELINE_H
 
-#include "mlir/Pass/PassOptions.h"
-
 #include <cstdint>
 
 namespace mlir {
@@ -42,45 +40,6 @@ struct PexBufferizeOptions {
   /// the module (`--pex-memory-report=record=true`), so that a report on the
   /// lowered model can still show it.
   bool recordReport = false;
-};
-
-/// The chain options of the host and the Cortex-M pipelines (`Derived`'s
-/// pipeline options), with the same names and meaning in both.
-template <typename Derived>
-struct PexChainPipelineOptions : public PassPipelineOptions<Derived> {
-  template <typename T>
-  using Option = typename PassPipelineOptions<Derived>::template Option<T>;
-
-  Option<bool> partial{
-      *this, "partial",
-      llvm::cl::desc("Form and lower partial.chain ops (false: the unsplit "
-                     "whole-buffer baseline)"),
-      llvm::cl::init(true)};
-  Option<int64_t> slices{
-      *this, "slices",
-      llvm::cl::desc("Force this many slices per chain (0: chosen by the "
-                     "memory model)"),
-      llvm::cl::init(0)};
-  Option<int64_t> sliceSize{
-      *this, "slice-size",
-      llvm::cl::desc("Force this many channels per slice in every chain "
-                     "(0: as formed)"),
-      llvm::cl::init(0)};
-  Option<int64_t> sramBudget{
-      *this, "sram-budget",
-      llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
-                     "the peak)"),
-      llvm::cl::init(0)};
-
-  /// The front half's options with the chain options set.
-  PexBufferizeOptions getBufferizeOptions() const {
-    PexBufferizeOptions options;
-    options.partial = partial;
-    options.slices = slices;
-    options.sliceSize = sliceSize;
-    options.sramBudget = sramBudget;
-    return options;
-  }
 };
 
 /// Adds to `pm` (on builtin.module): --partial-form-chains (when `partial`),

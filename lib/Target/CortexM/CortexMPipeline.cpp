@@ -17,7 +17,6 @@ void mlir::pex::buildPexCortexMPipeline(
   pm.addPass(createPexVerifyInput());
   PexBufferizeOptions bufferize = options.getBufferizeOptions();
   bufferize.kernels = options.kernels;
-  bufferize.checkBuffers = options.checkBuffers;
   bufferize.bufferAlignment = options.alignment;
   bufferize.recordReport = true;
   buildPexBufferizePipeline(pm, bufferize);
@@ -33,12 +32,8 @@ void mlir::pex::buildPexCortexMPipeline(
   PexCortexMEntryOptions entry;
   entry.name = options.name;
   pm.addPass(createPexCortexMEntry(entry));
-  if (!options.report.empty()) {
-    PexMemoryReportOptions report;
-    report.format = options.report;
-    report.file = options.reportFile;
-    pm.addPass(createPexMemoryReport(report));
-  }
+  if (!options.report.empty())
+    pm.addPass(createPexMemoryReport(options.getReportOptions()));
 
   // LLVM dialect for a 32-bit target: no memrefCopy, bare pointers.
   pm.addNestedPass<func::FuncOp>(createPexLowerCopies());

@@ -37,7 +37,6 @@ using namespace mlir;
 void mlir::pex::buildPexHostPipeline(OpPassManager &pm,
                                      const PexHostPipelineOptions &options) {
   PexBufferizeOptions bufferize = options.getBufferizeOptions();
-  bufferize.checkBuffers = options.checkBuffers;
   bufferize.bufferReport = options.bufferReport;
   buildPexBufferizePipeline(pm, bufferize);
   // The host heap holds the buffers: free each after its last use.

@@ -14,7 +14,7 @@
 
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "pex/Pipelines/BufferizePipeline.h"
+#include "pex/Pipelines/PipelineOptions.h"
 
 namespace mlir {
 class OpPassManager;
@@ -23,7 +23,8 @@ class OpPassManager;
 namespace mlir::pex {
 
 struct PexCortexMPipelineOptions
-    : public PexChainPipelineOptions<PexCortexMPipelineOptions> {
+    : public PexReportPipelineOptions<
+          PexBufferizePipelineOptions<PexCortexMPipelineOptions>> {
   PassOptions::Option<std::string> name{
       *this, "name",
       llvm::cl::desc("Model name, a C identifier: the entry point is "
@@ -41,19 +42,6 @@ struct PexCortexMPipelineOptions
       llvm::cl::desc("Alignment of the buffers in the arena and of the "
                      "constants, in bytes"),
       llvm::cl::init(8)};
-  PassOptions::Option<bool> checkBuffers{
-      *this, "check-buffers",
-      llvm::cl::desc("Run --pex-check-buffers after bufferization"),
-      llvm::cl::init(true)};
-  PassOptions::Option<std::string> report{
-      *this, "report",
-      llvm::cl::desc("Print the memory report with the arena: '' (none), "
-                     "'text' or 'json'"),
-      llvm::cl::init("")};
-  PassOptions::Option<std::string> reportFile{
-      *this, "report-file",
-      llvm::cl::desc("Memory report output file ('-' for standard output)"),
-      llvm::cl::init("-")};
 };
 
 /// Adds the Cortex-M pipeline to `pm` (on builtin.module): the legality gate,

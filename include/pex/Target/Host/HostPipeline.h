@@ -12,7 +12,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "pex/Pipelines/BufferizePipeline.h"
+#include "pex/Pipelines/PipelineOptions.h"
 
 namespace mlir {
 class OpPassManager;
@@ -21,11 +21,7 @@ class OpPassManager;
 namespace mlir::pex {
 
 struct PexHostPipelineOptions
-    : public PexChainPipelineOptions<PexHostPipelineOptions> {
-  PassOptions::Option<bool> checkBuffers{
-      *this, "check-buffers",
-      llvm::cl::desc("Run --pex-check-buffers after bufferization"),
-      llvm::cl::init(true)};
+    : public PexBufferizePipelineOptions<PexHostPipelineOptions> {
   PassOptions::Option<bool> bufferReport{
       *this, "buffer-report",
       llvm::cl::desc("Print the summary of --pex-check-buffers"),
