@@ -34,7 +34,7 @@ void mlir::pex::buildPexBufferizePipeline(OpPassManager &pm,
   if (options.kernels)
     pm.addNestedPass<func::FuncOp>(createPexLowerToKernels());
 
-  // TOSA -> linalg on tensors, and fused kernels.
+  // TOSA -> linalg on tensors, and fused groups.
   OpPassManager &tosa = pm.nest<func::FuncOp>();
   tosa.addPass(tosa::createTosaToLinalgNamed());
   tosa.addPass(tosa::createTosaToLinalg());

@@ -15,7 +15,7 @@ def PexLowerToKernels : Pass<"pex-lower-to-kernels", "::mlir::func::FuncOp"> {
   let summary = "Replace fused int8 kernels by operations of the kernel library";
   let description = [{
     Runs on TOSA, after `--partial-lower-chains` and before the conversion to
-    linalg, and replaces each fused kernel of the memory model that the int8
+    linalg, and replaces each fused group of the memory model that the int8
     kernel library for ARMv7E-M (`runtime/kernels`) computes bit for bit by
     an operation of the `kernel` dialect, which `--pex-kernels-to-calls`
     later turns into one call of the library:

@@ -1,7 +1,7 @@
 //===- BufferizePipeline.h - the shared front half --------------*- C++ -*-===//
 //
 // The front half that the host and the Cortex-M pipelines share: partial
-// execution on TOSA, the conversion to linalg with fused kernels, and
+// execution on TOSA, the conversion to linalg with fused groups, and
 // bufferization with results as out-parameters. Both backends then start from
 // the same buffers, so the host's differential tests speak for the code the
 // Cortex-M backend compiles.
@@ -28,7 +28,7 @@ struct PexBufferizeOptions {
   int64_t sliceSize = 0;
   /// SRAM budget of chain formation in bytes (0: minimise the peak).
   int64_t sramBudget = 0;
-  /// Replace the fused int8 kernels the kernel library computes by `kernel`
+  /// Replace the fused groups the kernel library computes by `kernel`
   /// operations (--pex-lower-to-kernels), after the chains are lowered.
   bool kernels = false;
   /// Run --pex-check-buffers after bufferization, and print its summary.
@@ -45,11 +45,10 @@ struct PexBufferizeOptions {
 /// Adds to `pm` (on builtin.module): --partial-form-chains (when `partial`),
 /// the recorded memory report (when `recordReport`) and --partial-lower-chains
 /// on every function, --pex-lower-to-kernels (when `kernels`), the TOSA ->
-/// linalg
-/// conversions and --pex-fuse-kernels, one-shot bufferization with identity
-/// layouts at function boundaries, results as out-parameters, the buffer
-/// check, CSE and canonicalization. The functions then work on memrefs, with
-/// one memref.alloc per buffer and no deallocation yet.
+/// linalg conversions and --pex-fuse-kernels, one-shot bufferization with
+/// identity layouts at function boundaries, results as out-parameters, the
+/// buffer check, CSE and canonicalization. The functions then work on memrefs,
+/// with one memref.alloc per buffer and no deallocation yet.
 void buildPexBufferizePipeline(OpPassManager &pm,
                                const PexBufferizeOptions &options);
 

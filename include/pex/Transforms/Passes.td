@@ -33,22 +33,22 @@ def PexVerifyInput : Pass<"pex-verify-input", "::mlir::ModuleOp"> {
 def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
   let summary = "Report live bytes per step, the peak and the chains";
   let description = [{
-    Prints, for each function, the schedule of fused kernels with the live
+    Prints, for each function, the schedule of fused groups with the live
     bytes and live tensors at each step, for whole-buffer execution (every
     tensor materialised) and for the chains as formed (`partial.chain` ops
     executed slice by slice), the peak and the operation at the peak, and
     the live-bytes bound (no arena packing can go below it). The IR is left
     unchanged.
 
-    Kernels are counted as an int8 runtime runs them: a convolution with its
-    rescale and clamp, or a quantised add with its rescales, is one step with
-    an int8 output; constants live in flash and reshapes are views.
+    Fused groups are counted as an int8 runtime runs them: a convolution with
+    its rescale and clamp, or a quantised add with its rescales, is one step
+    with an int8 output; constants live in flash and reshapes are views.
 
     With `format=json` the report is one JSON object per function with the
     stable keys `function`, `whole_buffer_peak_bytes`, `whole_buffer_peak_op`,
     `peak_bytes`, `peak_op`, `live_bytes_bound`, `chains` (`channels`,
     `slice_size`, `boundary`, `ops`, and `peak_before_bytes`,
-    `peak_after_bytes`: the largest live bytes over the chain's kernels
+    `peak_after_bytes`: the largest live bytes over the chain's fused groups
     without and with partial execution), `steps` and `whole_buffer_steps`
     (lists of `op`, `live_bytes`, `live_tensors`, and `chain`, `stage` for
     chain steps). `file=<path>` writes to a file instead of standard output.
@@ -148,10 +148,10 @@ def PexApplyPruning : Pass<"pex-apply-pruning", "::mlir::func::FuncOp"> {
 }
 
 def PexFuseKernels : Pass<"pex-fuse-kernels", "::mlir::func::FuncOp"> {
-  let summary = "Fuse each lowered kernel so its wide intermediates vanish";
+  let summary = "Fuse each lowered group so its wide intermediates vanish";
   let description = [{
     Runs on linalg on tensors, after the TOSA conversions, and makes the
-    kernels of the memory model real: their int32 intermediates become
+    fused groups of the memory model real: their int32 intermediates become
     per-pixel temporaries instead of full-size buffers.
 
     1. An accumulation `add(%acc, reduce(init = 0))`, where `reduce` is a
@@ -170,7 +170,7 @@ def PexFuseKernels : Pass<"pex-fuse-kernels", "::mlir::func::FuncOp"> {
        loops) and the reduction, the producer of its init (bias broadcast or
        zero fill) and the padding of its input are fused into the tile loop,
        which is marked `pex.kernel_tile`. Nothing else is fused, so no
-       kernel is recomputed.
+       group is recomputed.
 
     Example: `conv -> rescale -> clamp`
 
@@ -196,17 +196,17 @@ def PexCheckBuffers : Pass<"pex-check-buffers", "::mlir::ModuleOp"> {
   let summary = "Check that bufferized code holds no full-size intermediate";
   let description = [{
     Runs after bufferization and proves, on the `memref.alloc` and
-    `memref.alloca` operations, what partial execution and kernel fusion
+    `memref.alloca` operations, what partial execution and the fused groups
     promise:
 
     - inside a loop over channel slices (`partial.slice_loop`, left by
       `--partial-lower-chains`), no buffer has one of the chain's full-size
-      types, and every buffer outside a per-pixel kernel tile is a channel
+      types, and every buffer outside a per-pixel tile loop is a channel
       slice: its last dimension is at most the loop's slice size (a loop
       whose single slice covers every channel proves nothing and is not
       checked);
     - outside those loops, every int32 buffer is either a chain accumulator
-      (the initial value of a slice loop) or lies in a per-pixel kernel tile
+      (the initial value of a slice loop) or lies in a per-pixel tile
       loop (`pex.kernel_tile`, left by `--pex-fuse-kernels`): no full-size
       int32 intermediate of a fused `conv -> rescale` or quantised add
       remains.
@@ -267,8 +267,8 @@ def PexPlanMemory : Pass<"pex-plan-memory", "::mlir::ModuleOp"> {
     lives from the first operation that touches it (through any view) to the
     last one; a buffer defined outside a loop and used inside it lives for
     the whole loop, while a buffer allocated inside a loop body lives only
-    within the iteration (a per-pixel kernel tile is reused by every pixel
-    and shares its bytes with the tiles of other kernels). A buffer carried
+    within the iteration (a per-pixel tile is reused by every pixel
+    and shares its bytes with the tiles of other fused groups). A buffer carried
     from one iteration to the next lives for the whole loop.
 
     The buffers are packed by the arena planner (`pex/Analysis/ArenaPlanner.h`):

@@ -45,12 +45,12 @@ struct PexCortexMPipelineOptions
 };
 
 /// Adds the Cortex-M pipeline to `pm` (on builtin.module): the legality gate,
-/// the shared front half (chains, kernel fusion, bufferization, buffer check)
-/// with the TOSA memory report recorded on the module and the fused int8
-/// kernels as `kernel` operations, --pex-plan-memory, --pex-kernels-to-calls,
-/// --pex-cortexm-entry, the optional memory report, copies without a runtime
-/// library, the lowering to the LLVM dialect with 32-bit indices and
-/// bare-pointer calls, and --pex-check-bare-metal.
+/// the shared front half (chains, fused groups, bufferization, buffer check)
+/// with the TOSA memory report recorded on the module and the fused groups
+/// the kernel library computes as `kernel` operations, --pex-plan-memory,
+/// --pex-kernels-to-calls, --pex-cortexm-entry, the optional memory report,
+/// copies without a runtime library, the lowering to the LLVM dialect with
+/// 32-bit indices and bare-pointer calls, and --pex-check-bare-metal.
 void buildPexCortexMPipeline(OpPassManager &pm,
                              const PexCortexMPipelineOptions &options);
 

@@ -33,7 +33,7 @@ struct PexHostPipelineOptions
 };
 
 /// Adds the host pipeline to `pm` (on builtin.module): chain formation and
-/// lowering, TOSA -> linalg, kernel fusion, one-shot bufferization with
+/// lowering, TOSA -> linalg, fused groups, one-shot bufferization with
 /// identity layouts at function boundaries, results as out-parameters, the
 /// buffer check, buffer deallocation and the lowering to the LLVM dialect
 /// with bare-pointer calling conventions.
