@@ -1,6 +1,6 @@
 //===- LowerToKernels.cpp - fused int8 kernels to the kernel library ------===//
 //
-// Replaces the fused kernels of the memory model, on TOSA after the chains are
+// Replaces the fused groups of the memory model, on TOSA after the chains are
 // lowered to slice loops, by operations of the kernel dialect, each of which
 // becomes one call of the int8 kernel library for ARMv7E-M: a convolution,
 // depthwise convolution or fully connected layer with its rescale and clamp,
