@@ -3,12 +3,13 @@
 #ifndef PEX_INITALLPASSES_H
 #define PEX_INITALLPASSES_H
 
+#include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Partial/Transforms/Passes.h"
-#include "pex/Pipelines/CortexMPasses.h"
-#include "pex/Pipelines/CortexMPipeline.h"
-#include "pex/Pipelines/HostPipeline.h"
-#include "pex/Pipelines/Passes.h"
 #include "pex/Pipelines/Pipelines.h"
+#include "pex/Target/CortexM/CortexMPipeline.h"
+#include "pex/Target/CortexM/Passes.h"
+#include "pex/Target/Host/HostPipeline.h"
+#include "pex/Target/Host/Passes.h"
 #include "pex/Transforms/Passes.h"
 
 namespace mlir::pex {
@@ -17,6 +18,7 @@ namespace mlir::pex {
 inline void registerAllPasses() {
   partial::registerPartialPasses();
   registerPexPasses();
+  registerPexConversionPasses();
   registerPexPipelines();
   registerPexHostPasses();
   registerPexHostPipeline();

@@ -8,9 +8,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
+#include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Partial/Transforms/Passes.h"
-#include "pex/Pipelines/CortexMPasses.h"
-#include "pex/Pipelines/Passes.h"
 #include "pex/Transforms/Passes.h"
 
 using namespace mlir;
@@ -38,7 +37,7 @@ void mlir::pex::buildPexBufferizePipeline(OpPassManager &pm,
   if (options.checkBuffers)
     pm.addPass(createPexMarkInt32Buffers());
 
-  // TOSA -> linalg on tensors, and fused kernels.
+  // TOSA -> linalg on tensors, and fused groups.
   OpPassManager &tosa = pm.nest<func::FuncOp>();
   tosa.addPass(tosa::createTosaToLinalgNamed());
   tosa.addPass(tosa::createTosaToLinalg());

@@ -19,12 +19,8 @@ void pex::buildPexPartialPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(
         partial::createPartialFormChains(formOptions));
   }
-  if (!options.report.empty()) {
-    PexMemoryReportOptions reportOptions;
-    reportOptions.format = options.report;
-    reportOptions.file = options.reportFile;
-    pm.addPass(createPexMemoryReport(reportOptions));
-  }
+  if (!options.report.empty())
+    pm.addPass(createPexMemoryReport(options.getReportOptions()));
 }
 
 void pex::registerPexPipelines() {

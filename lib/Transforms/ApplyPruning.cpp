@@ -20,8 +20,6 @@ using namespace mlir::pex::partial;
 
 namespace {
 
-constexpr StringLiteral kHintName = "pex.prune_hint";
-
 /// Elements of `attr` at positions `kept` of dimension `dim`, in order.
 DenseElementsAttr gather(DenseElementsAttr attr, int64_t dim,
                          ArrayRef<int64_t> kept) {
@@ -85,14 +83,14 @@ struct PexApplyPruningPass
       if (failed(prune(group, *kept)))
         return signalPassFailure();
     }
-    func.walk([](Operation *op) { op->removeAttr(kHintName); });
+    func.walk([](Operation *op) { op->removeAttr(kPruneHintAttrName); });
   }
 
   /// The channels a group keeps according to its producers' hints.
   FailureOr<int64_t> keptChannels(const ChannelGroup &group) {
     DictionaryAttr hint;
     for (Operation *producer : group.producers) {
-      auto own = producer->getAttrOfType<DictionaryAttr>(kHintName);
+      auto own = producer->getAttrOfType<DictionaryAttr>(kPruneHintAttrName);
       if (producer != group.producers.front() && own != hint)
         return producer->emitOpError(
             "has a pruning hint that differs from the other producers of its "
@@ -105,8 +103,9 @@ struct PexApplyPruningPass
     auto before = hint.getAs<IntegerAttr>("channels_before");
     auto after = hint.getAs<IntegerAttr>("channels_after");
     if (!before || !after)
-      return anchor->emitOpError(
-          "pex.prune_hint needs integer channels_before and channels_after");
+      return anchor->emitOpError()
+             << kPruneHintAttrName
+             << " needs integer channels_before and channels_after";
     if (before.getInt() != group.channels)
       return anchor->emitOpError("pruning hint is for ")
              << before.getInt() << " channels but the layer has "

@@ -248,7 +248,7 @@ struct PexPruneHintsPass
                                builder.getI64IntegerAttr(peakBytes[index])),
       });
       for (Operation *producer : group.producers)
-        producer->setAttr("pex.prune_hint", hint);
+        producer->setAttr(kPruneHintAttrName, hint);
     }
   }
 };

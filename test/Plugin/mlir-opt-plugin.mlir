@@ -11,7 +11,7 @@
 // CHECK:         partial.chain(%{{.*}}) channels(96) slice(8) accumulate
 
 // The Cortex-M pipeline, with the same arena as in pex-opt
-// (test/Pipelines/pex-cortexm-pipeline.mlir).
+// (test/Target/CortexM/pex-cortexm-pipeline.mlir).
 // CORTEXM: memory report for @mobilenetv2_block (recorded)
 // CORTEXM: arena: 55296 bytes (@block_arena, aligned to 8)
 

@@ -9,7 +9,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "pex/InitAllDialects.h"
 #include "pex/InitAllPasses.h"
-#include "pex/Pipelines/HostPipeline.h"
+#include "pex/Target/Host/HostPipeline.h"
 
 namespace mlir::pex::test {
 void registerTestForceChainsPass();

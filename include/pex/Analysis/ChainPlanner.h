@@ -1,7 +1,7 @@
 //===- ChainPlanner.h - choose and size partial.chain candidates -*- C++
 //-*-===//
 //
-// Chain planning on the memory model: which paths of fused kernels run slice
+// Chain planning on the memory model: which paths of fused groups run slice
 // by slice, and in slices of which size. Used by --partial-form-chains to
 // rewrite the IR and by the pruning passes to evaluate what-if models.
 //

@@ -14,10 +14,16 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 #include <string>
 #include <vector>
 
 namespace mlir::pex {
+
+/// The attribute in which --pex-prune-hints records, on the producers of a
+/// group, how many channels to keep; --pex-apply-pruning and the memory
+/// model read it.
+inline constexpr llvm::StringLiteral kPruneHintAttrName = "pex.prune_hint";
 
 struct ChannelGroup {
   /// Channels of every tensor in the group.

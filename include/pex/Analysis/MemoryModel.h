@@ -3,9 +3,9 @@
 // The memory model Pex reports and optimises: which activation buffers are
 // live at each step of a schedule, and how many bytes they occupy.
 //
-// Steps are *fused kernels*, counted as an int8 runtime such as TensorFlow
+// Steps are *fused groups*, counted as an int8 runtime such as TensorFlow
 // Lite Micro runs them: a channel-mixing op followed by its rescale (and
-// clamp) is one kernel with an int8 output, and so is the quantised
+// clamp) is one group with an int8 output, and so is the quantised
 // elementwise pattern rescale(i8->i32) -> add/sub/mul -> rescale(i32->i8).
 // Their int32 intermediates are registers, never buffers. Constants live in
 // flash and reshapes are views: neither occupies SRAM.
@@ -100,10 +100,10 @@ private:
 };
 
 //===----------------------------------------------------------------------===//
-// Kernel graph: the fused kernels of a function.
+// Kernel graph: the fused groups of a function.
 //===----------------------------------------------------------------------===//
 
-/// A fused kernel: the ops a runtime runs as one operator.
+/// A fused group: the ops a runtime runs as one operator.
 struct Kernel {
   /// Ops in program order.
   llvm::SmallVector<Operation *> ops;
@@ -134,7 +134,7 @@ struct ChainPlan {
   llvm::SmallVector<std::string> kernelLabels;
 };
 
-/// The fused kernels of a function body, in program order. Bodies of
+/// The fused groups of a function body, in program order. Bodies of
 /// partial.chain ops are flattened in place: their block arguments alias the
 /// chain's inputs and the chain's results alias the yielded values.
 class KernelGraph {

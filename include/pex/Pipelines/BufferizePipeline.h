@@ -1,7 +1,7 @@
 //===- BufferizePipeline.h - the shared front half --------------*- C++ -*-===//
 //
 // The front half that the host and the Cortex-M pipelines share: partial
-// execution on TOSA, the conversion to linalg with fused kernels, and
+// execution on TOSA, the conversion to linalg with fused groups, and
 // bufferization with results as out-parameters. Both backends then start from
 // the same buffers, so the host's differential tests speak for the code the
 // Cortex-M backend compiles.
@@ -10,8 +10,6 @@
 
 #ifndef PEX_PIPELINES_BUFFERIZEPIPELINE_H
 #define PEX_PIPELINES_BUFFERIZEPIPELINE_H
-
-#include "mlir/Pass/PassOptions.h"
 
 #include <cstdint>
 
@@ -30,7 +28,7 @@ struct PexBufferizeOptions {
   int64_t sliceSize = 0;
   /// SRAM budget of chain formation in bytes (0: minimise the peak).
   int64_t sramBudget = 0;
-  /// Replace the fused int8 kernels the kernel library computes by `kernel`
+  /// Replace the fused groups the kernel library computes by `kernel`
   /// operations (--pex-lower-to-kernels), after the chains are lowered.
   bool kernels = false;
   /// Run --pex-check-buffers after bufferization, and print its summary.
@@ -44,53 +42,13 @@ struct PexBufferizeOptions {
   bool recordReport = false;
 };
 
-/// The chain options of the host and the Cortex-M pipelines (`Derived`'s
-/// pipeline options), with the same names and meaning in both.
-template <typename Derived>
-struct PexChainPipelineOptions : public PassPipelineOptions<Derived> {
-  template <typename T>
-  using Option = typename PassPipelineOptions<Derived>::template Option<T>;
-
-  Option<bool> partial{
-      *this, "partial",
-      llvm::cl::desc("Form and lower partial.chain ops (false: the unsplit "
-                     "whole-buffer baseline)"),
-      llvm::cl::init(true)};
-  Option<int64_t> slices{
-      *this, "slices",
-      llvm::cl::desc("Force this many slices per chain (0: chosen by the "
-                     "memory model)"),
-      llvm::cl::init(0)};
-  Option<int64_t> sliceSize{
-      *this, "slice-size",
-      llvm::cl::desc("Force this many channels per slice in every chain "
-                     "(0: as formed)"),
-      llvm::cl::init(0)};
-  Option<int64_t> sramBudget{
-      *this, "sram-budget",
-      llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
-                     "the peak)"),
-      llvm::cl::init(0)};
-
-  /// The front half's options with the chain options set.
-  PexBufferizeOptions getBufferizeOptions() const {
-    PexBufferizeOptions options;
-    options.partial = partial;
-    options.slices = slices;
-    options.sliceSize = sliceSize;
-    options.sramBudget = sramBudget;
-    return options;
-  }
-};
-
 /// Adds to `pm` (on builtin.module): --partial-form-chains (when `partial`),
 /// the recorded memory report (when `recordReport`) and --partial-lower-chains
 /// on every function, --pex-lower-to-kernels (when `kernels`), the TOSA ->
-/// linalg
-/// conversions and --pex-fuse-kernels, one-shot bufferization with identity
-/// layouts at function boundaries, results as out-parameters, the buffer
-/// check, CSE and canonicalization. The functions then work on memrefs, with
-/// one memref.alloc per buffer and no deallocation yet.
+/// linalg conversions and --pex-fuse-kernels, one-shot bufferization with
+/// identity layouts at function boundaries, results as out-parameters, the
+/// buffer check, CSE and canonicalization. The functions then work on memrefs,
+/// with one memref.alloc per buffer and no deallocation yet.
 void buildPexBufferizePipeline(OpPassManager &pm,
                                const PexBufferizeOptions &options);
 

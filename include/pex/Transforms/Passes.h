@@ -1,8 +1,9 @@
-//===- Passes.h - Pex project-wide passes -----------------------*- C++ -*-===//
+//===- Passes.h - Pex target-neutral passes ---------------------*- C++ -*-===//
 
 #ifndef PEX_TRANSFORMS_PASSES_H
 #define PEX_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -14,6 +15,10 @@ inline constexpr llvm::StringLiteral kInt32BufferLocTag = "pex.int32_buffer";
 
 /// Whether `loc` (or a location it fuses) carries that mark.
 bool isMarkedInt32Buffer(Location loc);
+
+/// Marks the per-pixel loops of a group fused by --pex-fuse-kernels, whose
+/// int32 buffers --pex-check-buffers accepts.
+inline constexpr llvm::StringLiteral kKernelTileAttrName = "pex.kernel_tile";
 
 #define GEN_PASS_DECL
 #include "pex/Transforms/Passes.h.inc"

@@ -1,4 +1,10 @@
-//===- Passes.td - Pex project-wide passes -----------------*- tablegen -*-===//
+//===- Passes.td - Pex target-neutral passes ---------------*- tablegen -*-===//
+//
+// Passes that do not depend on the target: the legality gate, the memory
+// report, pruning, and the fusion, buffer check, MAC count and static arena
+// that the host and Cortex-M pipelines share.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef PEX_TRANSFORMS_PASSES_TD
 #define PEX_TRANSFORMS_PASSES_TD
@@ -54,22 +60,22 @@ def PexMarkInt32Buffers : Pass<"pex-mark-int32-buffers", "::mlir::ModuleOp"> {
 def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
   let summary = "Report live bytes per step, the peak and the chains";
   let description = [{
-    Prints, for each function, the schedule of fused kernels with the live
+    Prints, for each function, the schedule of fused groups with the live
     bytes and live tensors at each step, for whole-buffer execution (every
     tensor materialised) and for the chains as formed (`partial.chain` ops
     executed slice by slice), the peak and the operation at the peak, and
     the live-bytes bound (no arena packing can go below it). The IR is left
     unchanged.
 
-    Kernels are counted as an int8 runtime runs them: a convolution with its
-    rescale and clamp, or a quantised add with its rescales, is one step with
-    an int8 output; constants live in flash and reshapes are views.
+    Fused groups are counted as an int8 runtime runs them: a convolution with
+    its rescale and clamp, or a quantised add with its rescales, is one step
+    with an int8 output; constants live in flash and reshapes are views.
 
     With `format=json` the report is one JSON object per function with the
     stable keys `function`, `whole_buffer_peak_bytes`, `whole_buffer_peak_op`,
     `peak_bytes`, `peak_op`, `live_bytes_bound`, `chains` (`channels`,
     `slice_size`, `boundary`, `ops`, and `peak_before_bytes`,
-    `peak_after_bytes`: the largest live bytes over the chain's kernels
+    `peak_after_bytes`: the largest live bytes over the chain's fused groups
     without and with partial execution), `steps` and `whole_buffer_steps`
     (lists of `op`, `live_bytes`, `live_tensors`, and `chain`, `stage` for
     chain steps). `file=<path>` writes to a file instead of standard output.
@@ -166,6 +172,187 @@ def PexApplyPruning : Pass<"pex-apply-pruning", "::mlir::func::FuncOp"> {
     // after:  tosa.conv2d ... -> tensor<1x72x72x6xi32>
     ```
   }];
+}
+
+def PexFuseKernels : Pass<"pex-fuse-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Fuse each lowered group so its wide intermediates vanish";
+  let description = [{
+    Runs on linalg on tensors, after the TOSA conversions, and makes the
+    fused groups of the memory model real: their int32 intermediates become
+    per-pixel temporaries instead of full-size buffers.
+
+    1. An accumulation `add(%acc, reduce(init = 0))`, where `reduce` is a
+       linalg operation that sums into its init (convolution, matmul), is
+       folded into `reduce(init = %acc)`: a chain's consumer adds each
+       slice's contribution straight into the accumulator.
+    2. Elementwise operations are fused (`linalg` elementwise fusion with
+       reshape propagation; a producer is fused only into its single user,
+       and only when that user is elementwise too):
+       rescale and clamp become one operation, and so does a quantised add
+       `rescale -> add -> rescale`, whose int32 values then never leave
+       registers.
+    3. Each elementwise operation that reads the result of a reduction
+       (a convolution, depthwise convolution, matmul or pooling) is tiled
+       one output pixel at a time (every loop but the innermost channel
+       loops) and the reduction, the producer of its init (bias broadcast or
+       zero fill) and the padding of its input are fused into the tile loop,
+       which is marked `pex.kernel_tile`. Nothing else is fused, so no
+       group is recomputed.
+
+    Example: `conv -> rescale -> clamp`
+
+    ```mlir
+    %b = linalg.generic ... ins(%bias) outs(%e0 : tensor<1x8x8x24xi32>)
+    %c = linalg.conv_2d_nhwc_fhwc_q ins(%x, %w, ...) outs(%b)
+    %r = linalg.generic ... ins(%c, ...) outs(%e1 : tensor<1x8x8x24xi8>)
+    ```
+
+    becomes a loop nest over the 8x8 output pixels whose body computes a
+    `tensor<1x1x1x24xi32>` convolution tile and rescales it into the int8
+    result.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def PexCheckBuffers : Pass<"pex-check-buffers", "::mlir::ModuleOp"> {
+  let summary = "Check that bufferized code holds no full-size intermediate";
+  let description = [{
+    Runs after bufferization and proves, on the `memref.alloc` and
+    `memref.alloca` operations, what partial execution and the fused groups
+    promise:
+
+    - inside a loop over channel slices (`partial.slice_loop`, left by
+      `--partial-lower-chains`), no buffer has one of the chain's full-size
+      types, and every buffer outside a per-pixel tile loop is a channel
+      slice: its last dimension is at most the loop's slice size (a loop
+      whose single slice covers every channel proves nothing and is not
+      checked);
+    - outside those loops, every int32 buffer is either a chain accumulator
+      (the initial value of a slice loop) or lies in a per-pixel tile
+      loop (`pex.kernel_tile`, left by `--pex-fuse-kernels`): no full-size
+      int32 intermediate of a fused `conv -> rescale` or quantised add
+      remains.
+
+    The scratch buffer of a `kernel` operation (working memory of the kernel
+    library, sized by the kernel's window) is accepted anywhere.
+
+    Each violation is an error at the allocation. With `report=true` the pass
+    also prints, per function, how many allocations it checked in each
+    class, and the largest.
+
+    ```
+    buffer check for @mobilenetv2_block: 7 allocations, 6 in slice loops,
+      1 accumulators, 0 in kernel tiles, 0 other; largest 36864 bytes
+      (memref<1x24x24x16xi32>)
+    ```
+
+    A buffer that nothing reads or writes (the window operand of a linalg
+    pooling operation, which only gives the window shape) is counted as
+    other.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print a summary of the allocations per function">,
+  ];
+}
+
+def PexCountMacs : Pass<"pex-count-macs", "::mlir::ModuleOp"> {
+  let summary = "Count the multiply-accumulates of each function";
+  let description = [{
+    Prints, for each function, the multiply-accumulate operations (MACs) of
+    its TOSA convolutions, depthwise convolutions and matmuls, each
+    multiplied by the trip counts of the `scf.for` loops around it. Run on
+    the unsplit program and on the program after `--partial-lower-chains`,
+    it shows that partial execution computes exactly as many MACs.
+
+    ```
+    macs for @main: 11264 (tosa.conv2d 6144, tosa.depthwise_conv2d 5120)
+    ```
+
+    A convolution counts `N * OH * OW * OC * KH * KW * IC`, a depthwise
+    convolution `N * OH * OW * C * M * KH * KW`, a matmul `N * H * W * C`.
+    The pass fails on a loop without constant bounds around such an op.
+  }];
+}
+
+def PexPlanMemory : Pass<"pex-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place every buffer at a fixed offset of one static arena";
+  let description = [{
+    Runs on bufferized code (after `one-shot-bufferize` and
+    `buffer-results-to-out-params`, before any deallocation) and replaces
+    every `memref.alloc` and `memref.alloca` by a `memref.view` at a constant
+    offset of one statically allocated, aligned arena: a public
+    `memref.global` named `arena-name` without initial value, which the LLVM
+    lowering puts in `.bss`. No allocation or deallocation remains.
+
+    Lifetimes come from the schedule, the order of the operations: a buffer
+    lives from the first operation that touches it (through any view) to the
+    last one; a buffer defined outside a loop and used inside it lives for
+    the whole loop, while a buffer allocated inside a loop body lives only
+    within the iteration (a per-pixel tile is reused by every pixel
+    and shares its bytes with the tiles of other fused groups). A buffer carried
+    from one iteration to the next lives for the whole loop.
+
+    The buffers are packed by the arena planner (`pex/Analysis/ArenaPlanner.h`):
+    several orders and fits, TensorFlow Lite Micro's greedy-by-size among
+    them, keeping the smallest arena, with in-place reuse where an
+    elementwise `linalg` operation writes a whole buffer of the same shape and
+    element size as an input that dies at that operation. The plan is
+    verified before the IR is rewritten.
+
+    With `place-arguments` (the default) the memref arguments of each public
+    function, the model input and output, get arena slots too, as TensorFlow
+    Lite Micro's arena holds them: an argument that the function only reads
+    is an input, copied into its slot on entry; one it writes is an output,
+    copied out of its slot on return. A copy is skipped when the caller
+    passes the slot itself, so a caller that fills the input slot and reads
+    the output slot copies nothing.
+
+    The plan is recorded as the module attribute `pex.arena`: `symbol`,
+    `bytes`, `alignment`, and per function `bytes`, `greedy_by_size_bytes`
+    (the baseline's arena for the same buffers), `live_bytes_bound` (no
+    packing of these buffers can be smaller), `heuristic`, `arguments`
+    (`index`, `role`, `offset`, `bytes`) and `buffers` (`type`, `loc`,
+    `offset`, `bytes`, `first`, `last`, and `in_place_of`).
+
+    ```mlir
+    func.func @f(%x: memref<64xi8>, %y: memref<64xi8>) {
+      %t = memref.alloc() : memref<64xi8>
+      ...
+    }
+    // becomes
+    memref.global @pex_arena : memref<128xi8> = uninitialized {alignment = 8 : i64}
+    func.func @f(%x: memref<64xi8>, %y: memref<64xi8>) {
+      %arena = memref.get_global @pex_arena : memref<128xi8>
+      %x_slot = memref.view %arena[%c0][] : memref<128xi8> to memref<64xi8>
+      // copy %x into %x_slot unless it is the slot
+      %t = memref.view %arena[%c64][] : memref<128xi8> to memref<64xi8>
+      ...
+    }
+    ```
+
+    Errors: an allocation with a dynamic size, a buffer that escapes through
+    a return or a call, a call to a function with a body (inline first).
+  }];
+  let options = [
+    Option<"arenaName", "arena-name", "std::string", /*default=*/"\"pex_arena\"",
+           "Symbol of the arena">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"8",
+           "Least alignment of every buffer in the arena, in bytes (a power "
+           "of two; an allocation may ask for more)">,
+    Option<"placeArguments", "place-arguments", "bool", /*default=*/"true",
+           "Give the memref arguments of public functions arena slots">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
 }
 
 #endif // PEX_TRANSFORMS_PASSES_TD

@@ -1,6 +1,6 @@
 //===- FormChains.cpp - wrap splittable subgraphs into chains -------------===//
 //
-// Chain formation works on fused kernels (see pex/Analysis/MemoryModel.h):
+// Chain formation works on fused groups (see pex/Analysis/MemoryModel.h):
 // it enumerates the paths of kernels that can run slice by slice, adds the
 // ones that lower the peak live bytes most, sizes their slices, and moves
 // their ops into partial.chain ops.

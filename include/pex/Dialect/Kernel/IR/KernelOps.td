@@ -3,7 +3,7 @@
 // The `kernel` dialect: one operation per entry point of the int8 kernel
 // library for ARMv7E-M (runtime/kernels/pex_kernels.h), on tensors before
 // bufferization and on memrefs after it. The Cortex-M pipeline matches the
-// fused kernels of the memory model to these operations
+// fused groups of the memory model to these operations
 // (--pex-lower-to-kernels) and turns them into calls of the library
 // (--pex-kernels-to-calls).
 //

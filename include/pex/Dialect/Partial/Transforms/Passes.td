@@ -8,16 +8,16 @@ include "mlir/Pass/PassBase.td"
 def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
   let summary = "Wrap splittable TOSA subgraphs into partial.chain ops";
   let description = [{
-    Finds chains of fused kernels that can run one channel slice at a time
+    Finds chains of fused groups that can run one channel slice at a time
     and wraps each in a `partial.chain`, choosing its boundaries and its slice
     size with the memory model of `--pex-memory-report`.
 
-    A candidate chain is a path of kernels linked by tensors that have no
+    A candidate chain is a path of fused groups linked by tensors that have no
     other use: it starts at a producer (a convolution or fully connected
-    layer reading its materialised input whole) or at a channel-local kernel,
-    continues through channel-local kernels, and ends either at a consumer
+    layer reading its materialised input whole) or at a channel-local group,
+    continues through channel-local groups, and ends either at a consumer
     (`accumulate`: a full-size accumulator, finished once after the loop) or
-    at a channel-local kernel whose output is written slice by slice
+    at a channel-local group whose output is written slice by slice
     (`materialize`). A tensor used outside its chain is materialised, so
     fan-out and function results end chains; barriers (softmax, flattening
     reshapes, reductions over C, ...) never join one.

@@ -1,6 +1,6 @@
 //===- CountMacs.cpp - count multiply-accumulates -------------------------===//
 
-#include "pex/Pipelines/Passes.h"
+#include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -10,7 +10,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXCOUNTMACS
-#include "pex/Pipelines/Passes.h.inc"
+#include "pex/Transforms/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -19,7 +19,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXKERNELSTOCALLS
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Conversion/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -9,12 +9,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef PEX_PIPELINES_CORTEXMPIPELINE_H
-#define PEX_PIPELINES_CORTEXMPIPELINE_H
+#ifndef PEX_TARGET_CORTEXM_CORTEXMPIPELINE_H
+#define PEX_TARGET_CORTEXM_CORTEXMPIPELINE_H
 
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "pex/Pipelines/BufferizePipeline.h"
+#include "pex/Pipelines/PipelineOptions.h"
 
 namespace mlir {
 class OpPassManager;
@@ -23,7 +23,8 @@ class OpPassManager;
 namespace mlir::pex {
 
 struct PexCortexMPipelineOptions
-    : public PexChainPipelineOptions<PexCortexMPipelineOptions> {
+    : public PexReportPipelineOptions<
+          PexBufferizePipelineOptions<PexCortexMPipelineOptions>> {
   PassOptions::Option<std::string> name{
       *this, "name",
       llvm::cl::desc("Model name, a C identifier: the entry point is "
@@ -41,28 +42,15 @@ struct PexCortexMPipelineOptions
       llvm::cl::desc("Alignment of the buffers in the arena and of the "
                      "constants, in bytes"),
       llvm::cl::init(8)};
-  PassOptions::Option<bool> checkBuffers{
-      *this, "check-buffers",
-      llvm::cl::desc("Run --pex-check-buffers after bufferization"),
-      llvm::cl::init(true)};
-  PassOptions::Option<std::string> report{
-      *this, "report",
-      llvm::cl::desc("Print the memory report with the arena: '' (none), "
-                     "'text' or 'json'"),
-      llvm::cl::init("")};
-  PassOptions::Option<std::string> reportFile{
-      *this, "report-file",
-      llvm::cl::desc("Memory report output file ('-' for standard output)"),
-      llvm::cl::init("-")};
 };
 
 /// Adds the Cortex-M pipeline to `pm` (on builtin.module): the legality gate,
-/// the shared front half (chains, kernel fusion, bufferization, buffer check)
-/// with the TOSA memory report recorded on the module and the fused int8
-/// kernels as `kernel` operations, --pex-plan-memory, --pex-kernels-to-calls,
-/// --pex-cortexm-entry, the optional memory report, copies without a runtime
-/// library, the lowering to the LLVM dialect with 32-bit indices and
-/// bare-pointer calls, and --pex-check-bare-metal.
+/// the shared front half (chains, fused groups, bufferization, buffer check)
+/// with the TOSA memory report recorded on the module and the fused groups
+/// the kernel library computes as `kernel` operations, --pex-plan-memory,
+/// --pex-kernels-to-calls, --pex-cortexm-entry, the optional memory report,
+/// copies without a runtime library, the lowering to the LLVM dialect with
+/// 32-bit indices and bare-pointer calls, and --pex-check-bare-metal.
 void buildPexCortexMPipeline(OpPassManager &pm,
                              const PexCortexMPipelineOptions &options);
 
@@ -71,4 +59,4 @@ void registerPexCortexMPipeline();
 
 } // namespace mlir::pex
 
-#endif // PEX_PIPELINES_CORTEXMPIPELINE_H
+#endif // PEX_TARGET_CORTEXM_CORTEXMPIPELINE_H

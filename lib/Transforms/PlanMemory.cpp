@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,7 +31,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXPLANMEMORY
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Transforms/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- HostPipeline.cpp - the host pipeline -------------------------------===//
 
-#include "pex/Pipelines/HostPipeline.h"
+#include "pex/Target/Host/HostPipeline.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/ValueBoundsOpInterfaceImpl.h"
@@ -14,12 +14,10 @@
 #include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/AllInterfaces.h"
 #include "mlir/Dialect/MemRef/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/Transforms/BufferViewFlowOpInterfaceImpl.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
@@ -31,38 +29,25 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "pex/Pipelines/BufferizePipeline.h"
-#include "pex/Pipelines/Passes.h"
+#include "pex/Pipelines/LowerToLLVM.h"
+#include "pex/Target/Host/Passes.h"
 
 using namespace mlir;
 
 void mlir::pex::buildPexHostPipeline(OpPassManager &pm,
                                      const PexHostPipelineOptions &options) {
   PexBufferizeOptions bufferize = options.getBufferizeOptions();
-  bufferize.checkBuffers = options.checkBuffers;
   bufferize.bufferReport = options.bufferReport;
   buildPexBufferizePipeline(pm, bufferize);
   // The host heap holds the buffers: free each after its last use.
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  // LLVM dialect, with bare pointers for memrefs at function boundaries.
+  // LLVM dialect, with the index width of the host's data layout.
   PexHostEntryOptions entry;
   entry.prefix = options.entryPrefix;
   pm.addPass(createPexHostEntry(entry));
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  buildLowerToLLVM(pm, PexLowerToLLVMOptions());
 }
 
 void mlir::pex::registerPexHostPipeline() {

@@ -9,7 +9,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
-#include "pex/Pipelines/Passes.h"
 #include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -21,7 +20,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXCHECKBUFFERS
-#include "pex/Pipelines/Passes.h.inc"
+#include "pex/Transforms/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

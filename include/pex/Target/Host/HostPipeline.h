@@ -6,13 +6,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef PEX_PIPELINES_HOSTPIPELINE_H
-#define PEX_PIPELINES_HOSTPIPELINE_H
+#ifndef PEX_TARGET_HOST_HOSTPIPELINE_H
+#define PEX_TARGET_HOST_HOSTPIPELINE_H
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "pex/Pipelines/BufferizePipeline.h"
+#include "pex/Pipelines/PipelineOptions.h"
 
 namespace mlir {
 class OpPassManager;
@@ -21,11 +21,7 @@ class OpPassManager;
 namespace mlir::pex {
 
 struct PexHostPipelineOptions
-    : public PexChainPipelineOptions<PexHostPipelineOptions> {
-  PassOptions::Option<bool> checkBuffers{
-      *this, "check-buffers",
-      llvm::cl::desc("Run --pex-check-buffers after bufferization"),
-      llvm::cl::init(true)};
+    : public PexBufferizePipelineOptions<PexHostPipelineOptions> {
   PassOptions::Option<bool> bufferReport{
       *this, "buffer-report",
       llvm::cl::desc("Print the summary of --pex-check-buffers"),
@@ -37,7 +33,7 @@ struct PexHostPipelineOptions
 };
 
 /// Adds the host pipeline to `pm` (on builtin.module): chain formation and
-/// lowering, TOSA -> linalg, kernel fusion, one-shot bufferization with
+/// lowering, TOSA -> linalg, fused groups, one-shot bufferization with
 /// identity layouts at function boundaries, results as out-parameters, the
 /// buffer check, buffer deallocation and the lowering to the LLVM dialect
 /// with bare-pointer calling conventions.
@@ -55,4 +51,4 @@ void registerPexHostInterfaces(DialectRegistry &registry);
 
 } // namespace mlir::pex
 
-#endif // PEX_PIPELINES_HOSTPIPELINE_H
+#endif // PEX_TARGET_HOST_HOSTPIPELINE_H

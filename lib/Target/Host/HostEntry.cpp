@@ -1,13 +1,13 @@
 //===- HostEntry.cpp - name the host entry points -------------------------===//
 
-#include "pex/Pipelines/Passes.h"
+#include "pex/Target/Host/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXHOSTENTRY
-#include "pex/Pipelines/Passes.h.inc"
+#include "pex/Target/Host/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

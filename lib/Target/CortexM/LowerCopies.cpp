@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Target/CortexM/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -14,7 +14,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXLOWERCOPIES
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Target/CortexM/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

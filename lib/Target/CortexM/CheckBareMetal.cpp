@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Target/CortexM/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -19,7 +19,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXCHECKBAREMETAL
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Target/CortexM/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- LowerToKernels.cpp - fused int8 kernels to the kernel library ------===//
 //
-// Replaces the fused kernels of the memory model, on TOSA after the chains are
+// Replaces the fused groups of the memory model, on TOSA after the chains are
 // lowered to slice loops, by operations of the kernel dialect, each of which
 // becomes one call of the int8 kernel library for ARMv7E-M: a convolution,
 // depthwise convolution or fully connected layer with its rescale and clamp,
@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "pex/Conversion/Passes.h"
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
-#include "pex/Pipelines/CortexMPasses.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -23,7 +23,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXLOWERTOKERNELS
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Conversion/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
-#include "pex/Pipelines/Passes.h"
+#include "pex/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -27,7 +27,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXFUSEKERNELS
-#include "pex/Pipelines/Passes.h.inc"
+#include "pex/Transforms/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "pex/Analysis/ArenaPlanner.h"
-#include "pex/Pipelines/CortexMPasses.h"
+#include "pex/Target/CortexM/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXCORTEXMENTRY
-#include "pex/Pipelines/CortexMPasses.h.inc"
+#include "pex/Target/CortexM/Passes.h.inc"
 } // namespace mlir::pex
 
 using namespace mlir;
