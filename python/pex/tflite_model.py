@@ -47,6 +47,7 @@ BUILTIN_CODES = {
     "DEPTHWISE_CONV_2D": 4, "DEQUANTIZE": 6, "FULLY_CONNECTED": 9,
     "LOGISTIC": 14, "MAX_POOL_2D": 17, "RESHAPE": 22, "SOFTMAX": 25,
     "TANH": 28, "CUSTOM": 32, "PAD": 34, "MEAN": 40, "QUANTIZE": 114,
+    "TRANSPOSE": 39, "SQUEEZE": 43,
 }
 BUILTIN_NAMES = {v: k for k, v in BUILTIN_CODES.items()}
 
@@ -85,6 +86,7 @@ OPTIONS: dict[str, tuple[int, list[tuple[int, str, str, Any]]]] = {
     "MEAN": (27, [(0, "B", "keep_dims", False)]),
     "DEQUANTIZE": (38, []),
     "QUANTIZE": (89, []),
+    "TRANSPOSE": (26, []),
 }
 OPTIONS["MAX_POOL_2D"] = OPTIONS["AVERAGE_POOL_2D"]
 OPTIONS_BY_TAG = {tag: fields for tag, fields in OPTIONS.values()}

@@ -408,6 +408,32 @@ private:
                   int64_t strideH, int64_t strideW, ArrayRef<int64_t> pad);
   Value saturatingShiftLeft(Value value, int exponent);
 
+  //===--------------------------------------------------------------------===//
+  // Layout, resize and matrix operators (ImportLayout.cpp)
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult convertTranspose();
+  LogicalResult convertSqueezeOrExpandDims(bool squeeze);
+  LogicalResult convertSlice();
+  LogicalResult convertStridedSlice();
+  LogicalResult convertSplit(bool sizes);
+  LogicalResult convertPack();
+  LogicalResult convertUnpack();
+  LogicalResult convertDepthToSpace(bool toSpace);
+  LogicalResult convertResizeNearest();
+  LogicalResult convertResizeBilinear();
+  LogicalResult convertTransposeConv();
+  LogicalResult convertBatchMatMul();
+
+  FailureOr<Value> layoutInput(unsigned position, int32_t outputTensor);
+  FailureOr<int64_t> axisOperand(unsigned position, int64_t rank);
+  LogicalResult defineView(unsigned position, Value value);
+  Value transpose(Value value, ArrayRef<int32_t> perm);
+  Value slice(Value value, ArrayRef<int64_t> start, ArrayRef<int64_t> size);
+  Value takeEvery(Value value, int64_t axis, int64_t count, int64_t stride);
+  FailureOr<SmallVector<Rescale>>
+  convolutionScales(Quant input, const QuantizationInfo &filter, Quant output);
+
   MLIRContext *context;
   OpBuilder builder;
   FlatBufferReader &reader;

@@ -208,6 +208,9 @@ FailureOr<SmallVector<T>> Importer::constantValues(unsigned position,
   std::memcpy(result.data(), data.data(), result.size() * sizeof(T));
   return result;
 }
+// ImportLayout.cpp reads int32 operands.
+template FailureOr<SmallVector<int32_t>>
+Importer::constantValues<int32_t>(unsigned, TensorElementType, StringRef);
 
 LogicalResult Importer::expectCounts(size_t minInputs, size_t maxInputs,
                                      size_t outputs) {
@@ -1397,7 +1400,8 @@ LogicalResult Importer::convertDequantize() {
 
 namespace {
 
-/// The options table type each builtin operator expects.
+/// The options table type each builtin operator reads; None for those that
+/// read no options (RESHAPE, PAD, QUANTIZE... take everything from tensors).
 BuiltinOptionsType expectedOptions(BuiltinOperator code) {
   switch (code) {
   case BuiltinOperator::Conv2D:
@@ -1415,16 +1419,33 @@ BuiltinOptionsType expectedOptions(BuiltinOperator code) {
     return BuiltinOptionsType::ConcatenationOptions;
   case BuiltinOperator::Add:
     return BuiltinOptionsType::AddOptions;
-  case BuiltinOperator::Reshape:
-    return BuiltinOptionsType::ReshapeOptions;
-  case BuiltinOperator::Pad:
-    return BuiltinOptionsType::PadOptions;
   case BuiltinOperator::Mean:
     return BuiltinOptionsType::ReducerOptions;
-  case BuiltinOperator::Dequantize:
-    return BuiltinOptionsType::DequantizeOptions;
-  case BuiltinOperator::Quantize:
-    return BuiltinOptionsType::QuantizeOptions;
+  // Layout, resize and matrix operators.
+  case BuiltinOperator::Squeeze:
+    return BuiltinOptionsType::SqueezeOptions;
+  case BuiltinOperator::StridedSlice:
+    return BuiltinOptionsType::StridedSliceOptions;
+  case BuiltinOperator::Split:
+    return BuiltinOptionsType::SplitOptions;
+  case BuiltinOperator::SplitV:
+    return BuiltinOptionsType::SplitVOptions;
+  case BuiltinOperator::Pack:
+    return BuiltinOptionsType::PackOptions;
+  case BuiltinOperator::Unpack:
+    return BuiltinOptionsType::UnpackOptions;
+  case BuiltinOperator::DepthToSpace:
+    return BuiltinOptionsType::DepthToSpaceOptions;
+  case BuiltinOperator::SpaceToDepth:
+    return BuiltinOptionsType::SpaceToDepthOptions;
+  case BuiltinOperator::ResizeBilinear:
+    return BuiltinOptionsType::ResizeBilinearOptions;
+  case BuiltinOperator::ResizeNearestNeighbor:
+    return BuiltinOptionsType::ResizeNearestNeighborOptions;
+  case BuiltinOperator::TransposeConv:
+    return BuiltinOptionsType::TransposeConvOptions;
+  case BuiltinOperator::BatchMatMul:
+    return BuiltinOptionsType::BatchMatMulOptions;
   default:
     return BuiltinOptionsType::None;
   }
@@ -1442,12 +1463,15 @@ LogicalResult Importer::convertOperator() {
   if (currentOp->hasIntermediates)
     return opError("operators with intermediate tensors are not supported");
   BuiltinOptionsType expected = expectedOptions(builtin);
-  if (currentOp->optionsType != 0 &&
+  // TFLite Micro ignores the options table of an operator that reads none
+  // (exporters write empty TransposeOptions, ReshapeOptions...).
+  if (expected != BuiltinOptionsType::None && currentOp->optionsType != 0 &&
       currentOp->optionsType != static_cast<uint8_t>(expected))
     return opError("builtin_options has union type " +
                    Twine(static_cast<unsigned>(currentOp->optionsType)) +
                    ", expected " + Twine(static_cast<unsigned>(expected)));
-  if (currentOp->options && currentOp->optionsType == 0)
+  if (expected != BuiltinOptionsType::None && currentOp->options &&
+      currentOp->optionsType == 0)
     return opError("builtin_options is present without a union type");
   for (int32_t output : currentOp->outputs) {
     if (values[output] || isConstant(output))
@@ -1488,6 +1512,12 @@ LogicalResult Importer::convertOperator() {
     return convertDequantize();
   case BuiltinOperator::Logistic:
     return convertLogistic();
+  // Layout, resize and matrix operators (ImportLayout.cpp).
+  case BuiltinOperator::Transpose:
+    return convertTranspose();
+  case BuiltinOperator::Squeeze:
+  case BuiltinOperator::ExpandDims:
+    return convertSqueezeOrExpandDims(builtin == BuiltinOperator::Squeeze);
   default:
     return opError("builtin operator " + Twine(code.builtinCode) +
                    " is not supported by the importer");
