@@ -913,7 +913,8 @@ LogicalResult Importer::convertReshape() {
 }
 
 LogicalResult Importer::convertPad() {
-  if (failed(expectCounts(2, 2, 1)))
+  // PAD (input, paddings) and PADV2 (input, paddings, constant value).
+  if (failed(expectCounts(2, 3, 1)))
     return failure();
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
@@ -949,18 +950,45 @@ LogicalResult Importer::convertPad() {
     return opError("output is declared " + shapeString(out.shape) +
                    ", the padding computes " + shapeString(expected));
   int32_t padValue = 0;
-  if (in.type == static_cast<int8_t>(TensorElementType::Int8)) {
+  float padFloat = 0.0f;
+  bool isInt8 = in.type == static_cast<int8_t>(TensorElementType::Int8);
+  Quant outQuant;
+  if (isInt8) {
     // TFLite Micro pads int8 with the output zero point.
-    FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-    if (failed(outQuant))
+    FailureOr<Quant> quant = activationQuant(outputTensor, "output");
+    if (failed(quant))
       return failure();
-    padValue = outQuant->zeroPoint;
+    outQuant = *quant;
+    padValue = outQuant.zeroPoint;
+  }
+  if (int32_t valueTensor = inputIndex(2); valueTensor >= 0) {
+    // PADV2 copies the raw constant; TFLM requires it to be quantised as
+    // the output.
+    const TensorInfo &value = graph.tensors[valueTensor];
+    if (value.type != in.type || !isConstant(valueTensor) ||
+        numElements(value.shape) != 1)
+      return opError("the constant value (tensor " + Twine(valueTensor) +
+                     ") must be one constant " + tensorTypeName(in.type));
+    ArrayRef<uint8_t> data = constantData(valueTensor);
+    if (isInt8) {
+      FailureOr<Quant> valueQuant =
+          activationQuant(valueTensor, "the constant value");
+      if (failed(valueQuant))
+        return failure();
+      if (valueQuant->scale != outQuant.scale ||
+          valueQuant->zeroPoint != outQuant.zeroPoint)
+        return opError("the constant value must have the output's scale and "
+                       "zero point, as TFLite Micro requires");
+      padValue = static_cast<int8_t>(data[0]);
+    } else {
+      std::memcpy(&padFloat, data.data(), sizeof(float));
+    }
   }
   FailureOr<Value> input = operand(0);
   if (failed(input))
     return failure();
   Type element = elementType(in.type);
-  Value padConst = element.isF32() ? scalarF32(0.0f) : scalarI8(padValue);
+  Value padConst = element.isF32() ? scalarF32(padFloat) : scalarI8(padValue);
   return define(0, emit("tosa.pad", tensorOf(expected, element),
                         {*input, shapeValue(padding), padConst}));
 }
@@ -1518,6 +1546,22 @@ LogicalResult Importer::convertOperator() {
   case BuiltinOperator::Squeeze:
   case BuiltinOperator::ExpandDims:
     return convertSqueezeOrExpandDims(builtin == BuiltinOperator::Squeeze);
+  case BuiltinOperator::Slice:
+    return convertSlice();
+  case BuiltinOperator::StridedSlice:
+    return convertStridedSlice();
+  case BuiltinOperator::Split:
+  case BuiltinOperator::SplitV:
+    return convertSplit(builtin == BuiltinOperator::SplitV);
+  case BuiltinOperator::Pack:
+    return convertPack();
+  case BuiltinOperator::Unpack:
+    return convertUnpack();
+  case BuiltinOperator::PadV2:
+    return convertPad();
+  case BuiltinOperator::DepthToSpace:
+  case BuiltinOperator::SpaceToDepth:
+    return convertDepthToSpace(builtin == BuiltinOperator::DepthToSpace);
   default:
     return opError("builtin operator " + Twine(code.builtinCode) +
                    " is not supported by the importer");
