@@ -58,6 +58,21 @@ FailureOr<int64_t> Importer::axisOperand(unsigned position, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
+FailureOr<Value> Importer::layoutOperand(size_t inputs) {
+  if (failed(expectCounts(inputs, inputs, 1)))
+    return failure();
+  return layoutInput(0, currentOp->outputs[0]);
+}
+
+LogicalResult Importer::expectOutputShape(ArrayRef<int64_t> computed,
+                                          StringRef what) {
+  ArrayRef<int64_t> declared = graph.tensors[currentOp->outputs[0]].shape;
+  if (computed != declared)
+    return opError("output is declared " + shapeString(declared) + ", " + what +
+                   " computes " + shapeString(computed));
+  return success();
+}
+
 LogicalResult Importer::defineView(unsigned position, Value value) {
   return define(
       position,
@@ -111,10 +126,7 @@ Value Importer::takeEvery(Value value, int64_t axis, int64_t count,
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::convertTranspose() {
-  if (failed(expectCounts(2, 2, 1)))
-    return failure();
-  int32_t outputTensor = currentOp->outputs[0];
-  FailureOr<Value> input = layoutInput(0, outputTensor);
+  FailureOr<Value> input = layoutOperand(2);
   if (failed(input))
     return failure();
   FailureOr<SmallVector<int32_t>> perm =
@@ -137,18 +149,13 @@ LogicalResult Importer::convertTranspose() {
     seen[p] = true;
     expected.push_back(inShape[p]);
   }
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  if (ArrayRef<int64_t>(expected) != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", the transpose computes " + shapeString(expected));
+  if (failed(expectOutputShape(expected, "the transpose")))
+    return failure();
   return define(0, transpose(*input, *perm));
 }
 
 LogicalResult Importer::convertSqueezeOrExpandDims(bool squeeze) {
-  if (failed(squeeze ? expectCounts(1, 1, 1) : expectCounts(2, 2, 1)))
-    return failure();
-  int32_t outputTensor = currentOp->outputs[0];
-  FailureOr<Value> input = layoutInput(0, outputTensor);
+  FailureOr<Value> input = layoutOperand(squeeze ? 1 : 2);
   if (failed(input))
     return failure();
   ArrayRef<int64_t> inShape =
@@ -179,10 +186,8 @@ LogicalResult Importer::convertSqueezeOrExpandDims(bool squeeze) {
     expected.assign(inShape.begin(), inShape.end());
     expected.insert(expected.begin() + *axis, 1);
   }
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  if (ArrayRef<int64_t>(expected) != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", the operator computes " + shapeString(expected));
+  if (failed(expectOutputShape(expected, "the operator")))
+    return failure();
   return define(0, reshape(*input, expected));
 }
 
@@ -191,10 +196,7 @@ LogicalResult Importer::convertSqueezeOrExpandDims(bool squeeze) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::convertSlice() {
-  if (failed(expectCounts(3, 3, 1)))
-    return failure();
-  int32_t outputTensor = currentOp->outputs[0];
-  FailureOr<Value> input = layoutInput(0, outputTensor);
+  FailureOr<Value> input = layoutOperand(3);
   if (failed(input))
     return failure();
   FailureOr<SmallVector<int32_t>> begin =
@@ -220,10 +222,8 @@ LogicalResult Importer::convertSlice() {
     start.push_back(b);
     extent.push_back(s);
   }
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  if (ArrayRef<int64_t>(extent) != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", the slice computes " + shapeString(extent));
+  if (failed(expectOutputShape(extent, "the slice")))
+    return failure();
   return define(0, slice(*input, start, extent));
 }
 
@@ -237,10 +237,7 @@ struct SliceAxis {
 } // namespace
 
 LogicalResult Importer::convertStridedSlice() {
-  if (failed(expectCounts(4, 4, 1)))
-    return failure();
-  int32_t outputTensor = currentOp->outputs[0];
-  FailureOr<Value> input = layoutInput(0, outputTensor);
+  FailureOr<Value> input = layoutOperand(4);
   if (failed(input))
     return failure();
   StridedSliceOptions o = readStridedSliceOptions(reader, currentOp->options);
@@ -346,10 +343,8 @@ LogicalResult Importer::convertStridedSlice() {
   }
   while (static_cast<int64_t>(axes.size()) < rank)
     wholeAxis();
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  if (ArrayRef<int64_t>(expected) != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", the strided slice computes " + shapeString(expected));
+  if (failed(expectOutputShape(expected, "the strided slice")))
+    return failure();
 
   // One slice of the smallest window holding the selected elements, a
   // reverse per negative stride, then every |stride|-th element (padding the
@@ -386,7 +381,7 @@ LogicalResult Importer::convertStridedSlice() {
   }
   for (auto [d, axis] : llvm::enumerate(axes))
     value = takeEvery(value, d, axis.count, std::abs(axis.stride));
-  return define(0, reshape(value, outShape));
+  return defineView(0, value);
 }
 
 //===----------------------------------------------------------------------===//
@@ -487,10 +482,8 @@ LogicalResult Importer::convertPack() {
   SmallVector<int64_t> one(inShape), expected(inShape);
   one.insert(one.begin() + axis, 1);
   expected.insert(expected.begin() + axis, inputs);
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  if (ArrayRef<int64_t>(expected) != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", packing computes " + shapeString(expected));
+  if (failed(expectOutputShape(expected, "packing")))
+    return failure();
   for (Value &value : values)
     value = reshape(value, one);
   if (inputs == 1)
@@ -536,10 +529,7 @@ LogicalResult Importer::convertUnpack() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::convertDepthToSpace(bool toSpace) {
-  if (failed(expectCounts(1, 1, 1)))
-    return failure();
-  int32_t outputTensor = currentOp->outputs[0];
-  FailureOr<Value> input = layoutInput(0, outputTensor);
+  FailureOr<Value> input = layoutOperand(1);
   if (failed(input))
     return failure();
   SingleIntOptions o =
@@ -567,10 +557,418 @@ LogicalResult Importer::convertDepthToSpace(bool toSpace) {
     expected = {in[0], in[1] / b, in[2] / b, in[3] * b * b};
     view = {in[0], in[1] / b, b, in[2] / b, b, in[3]};
   }
-  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
-  if (ArrayRef<int64_t>(expected) != outShape)
-    return opError("output is declared " + shapeString(outShape) +
-                   ", the operator computes " + shapeString(expected));
+  if (failed(expectOutputShape(expected, "the operator")))
+    return failure();
   Value moved = transpose(reshape(*input, view), {0, 1, 3, 2, 4, 5});
   return define(0, reshape(moved, expected));
+}
+
+//===----------------------------------------------------------------------===//
+// RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::checkResizeSize(ArrayRef<int64_t> in,
+                                        ArrayRef<int64_t> out) {
+  // The size operand (a constant [height, width]) must agree with the
+  // output tensor, which TFLite Micro uses.
+  FailureOr<SmallVector<int32_t>> size =
+      constantValues<int32_t>(1, TensorElementType::Int32, "size");
+  if (failed(size))
+    return failure();
+  if (in.size() != 4 || size->size() != 2 ||
+      ArrayRef<int64_t>(out) !=
+          ArrayRef<int64_t>{in[0], (*size)[0], (*size)[1], in[3]})
+    return opError(
+        "resizes " + shapeString(in) + " to size " +
+        shapeString(SmallVector<int64_t>(size->begin(), size->end())) +
+        " but the output is declared " + shapeString(out));
+  return success();
+}
+
+namespace {
+
+/// GetNearestNeighbor of TFLite's reference kernel, in its float arithmetic.
+int64_t nearestIndex(int32_t out, int32_t inSize, int32_t outSize,
+                     bool alignCorners, bool halfPixelCenters) {
+  float scale =
+      (alignCorners && outSize > 1)
+          ? static_cast<float>(inSize - 1) / static_cast<float>(outSize - 1)
+          : static_cast<float>(inSize) / static_cast<float>(outSize);
+  float offset = halfPixelCenters ? 0.5f : 0.0f;
+  float position = (static_cast<float>(out) + offset) * scale;
+  float rounded =
+      alignCorners ? tflm::roundFloat(position) : std::floor(position);
+  int32_t index = std::min(static_cast<int32_t>(rounded), inSize - 1);
+  if (halfPixelCenters)
+    index = std::max<int32_t>(0, index);
+  return index;
+}
+
+} // namespace
+
+LogicalResult Importer::convertResizeNearest() {
+  FailureOr<Value> input = layoutOperand(2);
+  if (failed(input))
+    return failure();
+  int32_t outputTensor = currentOp->outputs[0];
+  ResizeOptions o =
+      readResizeOptions(reader, currentOp->options, /*bilinear=*/false);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  ArrayRef<int64_t> in = cast<RankedTensorType>(input->getType()).getShape();
+  ArrayRef<int64_t> out = graph.tensors[outputTensor].shape;
+  if (failed(checkResizeSize(in, out)))
+    return failure();
+  // The source row and column of each output pixel are constants; the
+  // copy is a gather along H, then along W.
+  int64_t n = in[0], c = in[3];
+  auto indices = [&](int64_t inSize, int64_t outSize, int64_t repeat,
+                     bool &identity) {
+    SmallVector<int32_t> result;
+    identity = inSize == outSize;
+    for (int64_t r = 0; r < repeat; ++r)
+      for (int64_t i = 0; i < outSize; ++i) {
+        result.push_back(nearestIndex(i, inSize, outSize, o.alignCorners,
+                                      o.halfPixelCenters));
+        identity &= result.back() == i;
+      }
+    return result;
+  };
+  Value value = *input;
+  Type element = cast<RankedTensorType>(value.getType()).getElementType();
+  bool identity;
+  SmallVector<int32_t> rows = indices(in[1], out[1], n, identity);
+  if (!identity) {
+    Value table = reshape(value, {n, in[1], in[2] * c});
+    Value found = emit("tosa.gather", tensorOf({n, out[1], in[2] * c}, element),
+                       {table, constant<int32_t>(rows, {n, out[1]}, i32())});
+    value = reshape(found, {n, out[1], in[2], c});
+  }
+  SmallVector<int32_t> cols = indices(in[2], out[2], n * out[1], identity);
+  if (!identity) {
+    Value table = reshape(value, {n * out[1], in[2], c});
+    Value found =
+        emit("tosa.gather", tensorOf({n * out[1], out[2], c}, element),
+             {table, constant<int32_t>(cols, {n * out[1], out[2]}, i32())});
+    value = found;
+  }
+  return define(0, reshape(value, out));
+}
+
+LogicalResult Importer::convertResizeBilinear() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  ResizeOptions o =
+      readResizeOptions(reader, currentOp->options, /*bilinear=*/true);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  if (o.alignCorners && o.halfPixelCenters)
+    return opError("align_corners and half_pixel_centers are exclusive");
+  ArrayRef<int64_t> in = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> out = graph.tensors[outputTensor].shape;
+  if (failed(checkResizeSize(in, out)))
+    return failure();
+  // ResizeBilinearInteger places output pixel y at y * scale_10 (+
+  // scale_10 / 2 - 512 with half-pixel centres) in 1/1024 input pixels and
+  // weighs the two neighbours by the distances. TOSA's integer resize
+  // computes the same sum of products with positions in 1/n pixels; n =
+  // 2048 (every position doubled) makes the int32 sum four times TFLM's,
+  // so that the final rounding fits one rescale (below).
+  const int64_t unit = 2048;
+  SmallVector<int64_t> scale, offset, border;
+  for (int d : {1, 2}) {
+    int64_t inSize = in[d], outSize = out[d];
+    int64_t scale10 = ((1 << 10) * inSize + outSize / 2) / outSize;
+    if (o.alignCorners && outSize > 1)
+      scale10 = ((1 << 10) * (inSize - 1) + (outSize - 1) / 2) / (outSize - 1);
+    int64_t offset10 = o.halfPixelCenters ? scale10 / 2 - (1 << 9) : 0;
+    int64_t step = 2 * scale10, start = 2 * offset10;
+    int64_t end = (outSize - 1) * step + start - (inSize - 1) * unit;
+    if (step < 1 || step >= 16 * unit || start < -unit || end < -16 * unit ||
+        end >= unit)
+      return opError("resizing " + Twine(inSize) + " to " + Twine(outSize) +
+                     " is outside what a TOSA resize can express");
+    scale.append({unit, step});
+    offset.push_back(start);
+    border.push_back(end);
+  }
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+  // Half-pixel centres start output pixel 0 before input pixel 0, where
+  // TFLM weighs pixel 0 against itself. MLIR's lowering of tosa.resize
+  // departs from the specification for negative positions, so the first
+  // row (column) is repeated in front and every position moved one pixel.
+  Value source = *input;
+  for (int d : {1, 2}) {
+    if (offset[d - 1] >= 0)
+      continue;
+    auto type = cast<RankedTensorType>(source.getType());
+    SmallVector<int64_t> first(type.getShape()), grown(type.getShape());
+    first[d] = 1;
+    grown[d] += 1;
+    Value edge = slice(source, {0, 0, 0, 0}, first);
+    source = emit("tosa.concat", tensorOf(grown, i8()), {edge, source},
+                  {attr("axis", builder.getI32IntegerAttr(d))});
+    offset[d - 1] += unit;
+  }
+  Value sum = emit(
+      "tosa.resize", tensorOf(out, i32()),
+      {source, shapeValue(scale), shapeValue(offset), shapeValue(border)},
+      {attr("mode",
+            tosa::ResizeModeAttr::get(context, tosa::ResizeMode::BILINEAR))});
+  // TFLM divides its sum s by 2^20 rounding halves away from zero. The TOSA
+  // sum is 4s; 4s * 2^30 >> 52 with DOUBLE_ROUND adds 2^51 +/- 2^30, i.e.
+  // s / 2^20 + 1/2 +/- 1/4 / 2^20, which moves exactly the ties away from
+  // zero (single rounding: TFLITE_SINGLE_ROUNDING's (s + 2^19) >> 20).
+  Rescale divide{1 << 30, 52, rounding == tflm::Rounding::Double};
+  return define(0, rescale(sum, i8(), {divide}, 0, 0));
+}
+
+//===----------------------------------------------------------------------===//
+// TRANSPOSE_CONV, BATCH_MATMUL
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::convertTransposeConv() {
+  // Inputs: output shape (TFLM reads the output tensor instead), filter
+  // [OC, KH, KW, IC], input, optional bias.
+  if (failed(expectCounts(3, 4, 1)))
+    return failure();
+  int32_t filterTensor = inputIndex(1), inputTensor = inputIndex(2),
+          biasTensor = inputIndex(3), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0 || filterTensor < 0)
+    return opError("input and filter are required");
+  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
+      failed(expectType(filterTensor, TensorElementType::Int8, "filter")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  TransposeConvOptions o = readTransposeConvOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  if (o.activation != Activation::None)
+    return opError("a fused activation on TRANSPOSE_CONV is not supported");
+  ArrayRef<int64_t> in = graph.tensors[inputTensor].shape;
+  ArrayRef<int64_t> filterShape = graph.tensors[filterTensor].shape;
+  ArrayRef<int64_t> out = graph.tensors[outputTensor].shape;
+  if (in.size() != 4 || filterShape.size() != 4 || out.size() != 4 ||
+      filterShape[3] != in[3] || out[0] != in[0] || out[3] != filterShape[0])
+    return opError("input " + shapeString(in) + ", filter " +
+                   shapeString(filterShape) + " and output " +
+                   shapeString(out) + " do not form a transposed convolution");
+  if (!isConstant(filterTensor))
+    return opError("the filter (tensor " + Twine(filterTensor) +
+                   ") must be a constant");
+  int64_t channelsOut = filterShape[0];
+  int64_t strides[2] = {o.strideH, o.strideW};
+  // TFLM pads as a forward convolution from the output to the input would
+  // (ComputePaddingHeightWidth on the output size); input row i then lands
+  // on output rows i * stride - pad + k, rows outside the output dropped.
+  int64_t tflmPad[2];
+  for (int d : {0, 1}) {
+    int64_t stride = strides[d], kernel = filterShape[1 + d];
+    int64_t outSize = out[1 + d];
+    if (stride < 1 || stride > (1 << 16))
+      return opError("stride " + Twine(stride) + " must be positive");
+    int64_t forward = o.padding == Padding::Same
+                          ? (outSize + stride - 1) / stride
+                          : (outSize - kernel + stride) / stride;
+    tflmPad[d] =
+        std::max<int64_t>((forward - 1) * stride + kernel - outSize, 0) / 2;
+    if (tflmPad[d] >= kernel)
+      return opError("an output of " + Twine(outSize) +
+                     " is too small for a kernel of " + Twine(kernel) +
+                     " and stride " + Twine(stride));
+  }
+
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  const std::optional<QuantizationInfo> &filterQuant =
+      graph.tensors[filterTensor].quantization;
+  if (!filterQuant || filterQuant->scale.empty())
+    return opError("the filter has no quantisation parameters");
+  if (filterQuant->scale.size() > 1 &&
+      (filterQuant->scale.size() != static_cast<size_t>(channelsOut) ||
+       filterQuant->quantizedDimension != 0))
+    return opError("the filter has " + Twine(filterQuant->scale.size()) +
+                   " scales along dimension " +
+                   Twine(filterQuant->quantizedDimension) + "; expected " +
+                   Twine(channelsOut) + " along dimension 0");
+  FailureOr<SmallVector<Rescale>> scales =
+      convolutionScales(*inQuant, *filterQuant, *outQuant);
+  if (failed(scales))
+    return failure();
+
+  FailureOr<Value> input = operand(2);
+  if (failed(input))
+    return failure();
+  Value bias;
+  if (biasTensor >= 0) {
+    if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
+      return failure();
+    if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{channelsOut})
+      return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
+                     " must have shape [" + Twine(channelsOut) + "]");
+    FailureOr<Value> value = operand(3);
+    if (failed(value))
+      return failure();
+    bias = *value;
+  } else {
+    bias = splat<int32_t>({channelsOut}, i32(), 0);
+  }
+  // Input pixel i lands on output rows i * stride - pad + k: a stride-1
+  // correlation with the flipped filter over the input upsampled with zero
+  // points (which add nothing), padded by kernel - 1 - pad in front. Every
+  // intermediate is int8 and the conv2d -> rescale pair is the usual fused
+  // kernel; the price is stride^2 times the MACs of the transposed form.
+  int64_t n = in[0], c = in[3], sH = strides[0], sW = strides[1];
+  Value upsampled = *input;
+  if (sH > 1 || sW > 1) {
+    Value spread = reshape(*input, {n, in[1], 1, in[2], 1, c});
+    upsampled = emit(
+        "tosa.pad", tensorOf({n, in[1], sH, in[2], sW, c}, i8()),
+        {spread, shapeValue({0, 0, 0, 0, 0, sH - 1, 0, 0, 0, sW - 1, 0, 0}),
+         scalarI8(inQuant->zeroPoint)});
+    upsampled = reshape(upsampled, {n, in[1] * sH, in[2] * sW, c});
+  }
+  SmallVector<int64_t> pad, kept = {n, in[1] * sH, in[2] * sW, c};
+  for (int d : {0, 1}) {
+    int64_t kernel = filterShape[1 + d], before = tflmPad[d];
+    int64_t after = out[1 + d] - 1 + before - (kept[1 + d] - 1);
+    pad.append({kernel - 1 - before, std::max<int64_t>(after, 0)});
+    kept[1 + d] += std::min<int64_t>(after, 0);
+  }
+  upsampled = slice(upsampled, {0, 0, 0, 0}, kept);
+  ArrayRef<uint8_t> raw = constantData(filterTensor);
+  int64_t kH = filterShape[1], kW = filterShape[2];
+  SmallVector<int8_t> flipped(raw.size());
+  for (int64_t o = 0; o < channelsOut; ++o)
+    for (int64_t y = 0; y < kH; ++y)
+      for (int64_t x = 0; x < kW; ++x)
+        for (int64_t i = 0; i < c; ++i)
+          flipped[((o * kH + y) * kW + x) * c + i] = static_cast<int8_t>(
+              raw[((o * kH + (kH - 1 - y)) * kW + (kW - 1 - x)) * c + i]);
+  // TFLite Micro ignores the filter zero point of int8 convolutions.
+  Value acc = emit("tosa.conv2d", tensorOf(out, i32()),
+                   {upsampled, constant<int8_t>(flipped, filterShape, i8()),
+                    bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
+                   {arrayAttr("pad", pad), arrayAttr("stride", {1, 1}),
+                    arrayAttr("dilation", {1, 1}),
+                    attr("acc_type", TypeAttr::get(i32()))});
+  return define(0, rescale(acc, i8(), *scales, 0, outQuant->zeroPoint));
+}
+
+LogicalResult Importer::convertBatchMatMul() {
+  if (failed(expectCounts(2, 2, 1)))
+    return failure();
+  int32_t lhsTensor = inputIndex(0), rhsTensor = inputIndex(1),
+          outputTensor = currentOp->outputs[0];
+  if (lhsTensor < 0 || rhsTensor < 0)
+    return opError("both inputs are required");
+  if (failed(expectType(lhsTensor, TensorElementType::Int8, "lhs")) ||
+      failed(expectType(rhsTensor, TensorElementType::Int8, "rhs")) ||
+      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+    return failure();
+  BatchMatMulOptions o = readBatchMatMulOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return error(reader.getError().offset, reader.getError().message);
+  ArrayRef<int64_t> lhsShape = graph.tensors[lhsTensor].shape;
+  ArrayRef<int64_t> rhsShape = graph.tensors[rhsTensor].shape;
+  ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
+  int64_t rank = std::max(lhsShape.size(), rhsShape.size());
+  if (lhsShape.size() < 2 || rhsShape.size() < 2 || rank > 5)
+    return opError("operands of rank " + Twine(lhsShape.size()) + " and " +
+                   Twine(rhsShape.size()) + " (2 to 5 are supported)");
+  // Batch dimensions broadcast numpy-style; the matrices are the last two.
+  auto batchOf = [&](ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> batch(rank - shape.size(), 1);
+    batch.append(shape.begin(), shape.end() - 2);
+    return batch;
+  };
+  SmallVector<int64_t> lhsBatch = batchOf(lhsShape),
+                       rhsBatch = batchOf(rhsShape), batch;
+  for (auto [a, b] : llvm::zip_equal(lhsBatch, rhsBatch)) {
+    if (a != b && a != 1 && b != 1)
+      return opError("batch dimensions of " + shapeString(lhsShape) + " and " +
+                     shapeString(rhsShape) + " do not broadcast");
+    batch.push_back(std::max(a, b));
+  }
+  int64_t m = lhsShape[lhsShape.size() - (o.adjX ? 1 : 2)];
+  int64_t depth = lhsShape[lhsShape.size() - (o.adjX ? 2 : 1)];
+  int64_t rhsDepth = rhsShape[rhsShape.size() - (o.adjY ? 1 : 2)];
+  int64_t n = rhsShape[rhsShape.size() - (o.adjY ? 2 : 1)];
+  SmallVector<int64_t> expected(batch);
+  expected.append({m, n});
+  if (depth != rhsDepth || ArrayRef<int64_t>(expected) != outShape)
+    return opError("multiplying " + shapeString(lhsShape) + " by " +
+                   shapeString(rhsShape) + " (adj_x " + Twine(o.adjX) +
+                   ", adj_y " + Twine(o.adjY) + ") does not give the output " +
+                   shapeString(outShape));
+
+  FailureOr<Quant> lhsQuant = activationQuant(lhsTensor, "lhs");
+  FailureOr<Quant> rhsQuant = activationQuant(rhsTensor, "rhs");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(lhsQuant) || failed(rhsQuant) || failed(outQuant))
+    return failure();
+  // GetQuantizedConvolutionMultipler: the input scales multiply in float.
+  double real = static_cast<double>(lhsQuant->scale * rhsQuant->scale) /
+                static_cast<double>(outQuant->scale);
+  FailureOr<Rescale> scale =
+      rescaleFor(tflm::quantizeMultiplier(real, rounding), "output rescale");
+  if (failed(scale))
+    return failure();
+
+  FailureOr<Value> lhs = operand(0);
+  FailureOr<Value> rhs = operand(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  int64_t batches = numElements(batch);
+  // Each operand as [batches, rows, columns] in matmul order: transposed
+  // when adjoint, broadcast batches tiled. A right-hand side shared by every
+  // batch lets the left-hand batches become rows instead.
+  auto matrices = [&](Value value, ArrayRef<int64_t> ownBatch, bool adjoint,
+                      int64_t rows, int64_t cols, int64_t target,
+                      bool foldRows) {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t own = numElements(ownBatch);
+    SmallVector<int64_t> view(ownBatch);
+    view.append(type.getShape().take_back(2).begin(),
+                type.getShape().take_back(2).end());
+    Value result = reshape(value, view);
+    if (adjoint) {
+      SmallVector<int32_t> perm = llvm::to_vector(
+          llvm::seq<int32_t>(0, static_cast<int32_t>(view.size())));
+      std::swap(perm[view.size() - 2], perm[view.size() - 1]);
+      result = transpose(result, perm);
+    }
+    if (foldRows)
+      return reshape(result, {1, own * rows, cols});
+    if (own != target) {
+      SmallVector<int64_t> multiples;
+      for (auto [mine, full] : llvm::zip_equal(ownBatch, batch))
+        multiples.push_back(full / mine);
+      multiples.append({1, 1});
+      SmallVector<int64_t> tiled(batch);
+      tiled.append({rows, cols});
+      result = emit("tosa.tile", tensorOf(tiled, i8()),
+                    {result, shapeValue(multiples)});
+    }
+    return reshape(result, {target, rows, cols});
+  };
+  bool fold = numElements(rhsBatch) == 1;
+  int64_t groups = fold ? 1 : batches, rows = fold ? batches * m : m;
+  Value a = matrices(*lhs, lhsBatch, o.adjX, m, depth, groups, fold);
+  Value b = matrices(*rhs, rhsBatch, o.adjY, depth, n, groups, false);
+  Value acc = emit(
+      "tosa.matmul", tensorOf({groups, rows, n}, i32()),
+      {a, b, scalarI8(lhsQuant->zeroPoint), scalarI8(rhsQuant->zeroPoint)});
+  Value output = rescale(acc, i8(), {*scale}, 0, outQuant->zeroPoint);
+  return define(0, reshape(output, outShape));
 }

@@ -426,11 +426,15 @@ private:
   LogicalResult convertBatchMatMul();
 
   FailureOr<Value> layoutInput(unsigned position, int32_t outputTensor);
+  /// Checks the counts of a one-output layout operator; its input 0.
+  FailureOr<Value> layoutOperand(size_t inputs);
+  LogicalResult expectOutputShape(ArrayRef<int64_t> computed, StringRef what);
   FailureOr<int64_t> axisOperand(unsigned position, int64_t rank);
   LogicalResult defineView(unsigned position, Value value);
   Value transpose(Value value, ArrayRef<int32_t> perm);
   Value slice(Value value, ArrayRef<int64_t> start, ArrayRef<int64_t> size);
   Value takeEvery(Value value, int64_t axis, int64_t count, int64_t stride);
+  LogicalResult checkResizeSize(ArrayRef<int64_t> in, ArrayRef<int64_t> out);
   FailureOr<SmallVector<Rescale>>
   convolutionScales(Quant input, const QuantizationInfo &filter, Quant output);
 

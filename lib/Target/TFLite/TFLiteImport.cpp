@@ -359,6 +359,28 @@ LogicalResult Importer::define(unsigned position, Value value) {
 // Convolutions and fully connected layers
 //===----------------------------------------------------------------------===//
 
+FailureOr<SmallVector<Rescale>>
+Importer::convolutionScales(Quant input, const QuantizationInfo &filter,
+                            Quant output) {
+  // PopulateConvolutionQuantizationParams: per channel (or the single scale
+  // broadcast), in double from the float scales.
+  SmallVector<Rescale> scales;
+  for (float filterScale : filter.scale) {
+    if (!std::isfinite(filterScale) || !(filterScale > 0.0f))
+      return opError("filter scale " + floatString(filterScale) +
+                     " must be finite and positive");
+    double effective = static_cast<double>(input.scale) *
+                       static_cast<double>(filterScale) /
+                       static_cast<double>(output.scale);
+    FailureOr<Rescale> scale = rescaleFor(
+        tflm::quantizeMultiplier(effective, rounding), "output rescale");
+    if (failed(scale))
+      return failure();
+    scales.push_back(*scale);
+  }
+  return scales;
+}
+
 LogicalResult Importer::convertConvolution(bool depthwise) {
   if (failed(expectCounts(2, 3, 1)))
     return failure();
@@ -451,22 +473,10 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
   if (failed(range))
     return failure();
 
-  // PopulateConvolutionQuantizationParams: per channel (or the single scale
-  // broadcast), in double from the float scales.
-  SmallVector<Rescale> scales;
-  for (float filterScale : filterQuant->scale) {
-    if (!std::isfinite(filterScale) || !(filterScale > 0.0f))
-      return opError("filter scale " + floatString(filterScale) +
-                     " must be finite and positive");
-    double effective = static_cast<double>(inQuant->scale) *
-                       static_cast<double>(filterScale) /
-                       static_cast<double>(outQuant->scale);
-    FailureOr<Rescale> scale = rescaleFor(
-        tflm::quantizeMultiplier(effective, rounding), "output rescale");
-    if (failed(scale))
-      return failure();
-    scales.push_back(*scale);
-  }
+  FailureOr<SmallVector<Rescale>> scales =
+      convolutionScales(*inQuant, *filterQuant, *outQuant);
+  if (failed(scales))
+    return failure();
 
   FailureOr<Value> input = operand(0);
   FailureOr<Value> filter = materialize(filterTensor);
@@ -505,7 +515,7 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
             arrayAttr("stride", {strideH, strideW}),
             arrayAttr("dilation", {dilationH, dilationW}),
             attr("acc_type", TypeAttr::get(i32()))});
-  Value output = rescale(acc, i8(), scales, 0, outQuant->zeroPoint);
+  Value output = rescale(acc, i8(), *scales, 0, outQuant->zeroPoint);
   return define(0, applyRange(output, *range));
 }
 
@@ -1562,6 +1572,14 @@ LogicalResult Importer::convertOperator() {
   case BuiltinOperator::DepthToSpace:
   case BuiltinOperator::SpaceToDepth:
     return convertDepthToSpace(builtin == BuiltinOperator::DepthToSpace);
+  case BuiltinOperator::ResizeNearestNeighbor:
+    return convertResizeNearest();
+  case BuiltinOperator::ResizeBilinear:
+    return convertResizeBilinear();
+  case BuiltinOperator::TransposeConv:
+    return convertTransposeConv();
+  case BuiltinOperator::BatchMatMul:
+    return convertBatchMatMul();
   default:
     return opError("builtin operator " + Twine(code.builtinCode) +
                    " is not supported by the importer");
