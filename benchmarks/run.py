@@ -222,8 +222,6 @@ def benchmark(model: Model, args: argparse.Namespace, work: str) -> dict:
                 row["skipped"] = (f"{source} not found: the MLPerf Tiny models are not "
                                   "next to the checkout (set PEX_MLPERF_TINY_DIR)")
                 return row
-            # The int8 softmax keeps int32 tensors as buffers.
-            flags.append("--no-check-buffers")
             row["reference"] = "TFLM"
         # Compile time: pex-compile without --run (the model with partial
         # execution, its whole-buffer baseline and the MAC count).

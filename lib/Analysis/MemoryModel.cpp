@@ -103,9 +103,7 @@ static bool consumesAccumulator(Operation *op) {
   return isa<tosa::RescaleOp, tosa::AddOp, tosa::SubOp, tosa::MulOp>(op);
 }
 
-/// An int32 (or wider) integer value that only feeds requantisation or
-/// quantised elementwise arithmetic: part of a fused int8 kernel.
-static bool isFusedIntermediate(Value value) {
+bool mlir::pex::isFusedIntermediate(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type || !type.getElementType().isInteger() ||
       type.getElementType().getIntOrFloatBitWidth() < 32)

@@ -35,6 +35,9 @@ void mlir::pex::buildPexBufferizePipeline(OpPassManager &pm,
   if (options.kernels)
     pm.addNestedPass<func::FuncOp>(createPexLowerToKernels());
 
+  if (options.checkBuffers)
+    pm.addPass(createPexMarkInt32Buffers());
+
   // TOSA -> linalg on tensors, and fused kernels.
   OpPassManager &tosa = pm.nest<func::FuncOp>();
   tosa.addPass(tosa::createTosaToLinalgNamed());

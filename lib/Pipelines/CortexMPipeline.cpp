@@ -5,6 +5,7 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "pex/Pipelines/BufferizePipeline.h"
@@ -51,6 +52,12 @@ void mlir::pex::buildPexCortexMPipeline(
   FinalizeMemRefToLLVMConversionPassOptions memref;
   memref.indexBitwidth = kIndexBitwidth;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memref));
+  // roundeven (a float QUANTIZE) and the round its expansion uses have no
+  // Thumb instruction and would become libm calls a bare-metal program
+  // cannot link: expand them to integer and float arithmetic.
+  math::MathExpandOpsPassOptions expand;
+  expand.opMnemonics = {"roundeven", "round"};
+  pm.addPass(math::createMathExpandOpsPass(expand));
   pm.addPass(createConvertMathToLLVMPass());
   ArithToLLVMConversionPassOptions arith;
   arith.indexBitwidth = kIndexBitwidth;

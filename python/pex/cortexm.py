@@ -12,9 +12,11 @@ Used by the ``pex-compile`` and ``pex-difftest`` tools.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -22,12 +24,16 @@ import tempfile
 from typing import Optional, Sequence
 
 #: Functions a compiled model may leave undefined: the C library's memory
-#: functions, under their C and their ARM EABI names.
+#: functions, under their C and their ARM EABI names, and the float <-> 64-bit
+#: integer conversions of the compiler's runtime (libgcc, compiler-rt), which
+#: every bare-metal toolchain links by itself (a float QUANTIZE rounds
+#: through them).
 ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_memcpy4",
                      "__aeabi_memcpy8", "__aeabi_memmove", "__aeabi_memmove4",
                      "__aeabi_memmove8", "__aeabi_memset", "__aeabi_memset4",
                      "__aeabi_memset8", "__aeabi_memclr", "__aeabi_memclr4",
-                     "__aeabi_memclr8")
+                     "__aeabi_memclr8", "__fixsfdi", "__floatdisf", "__aeabi_f2lz",
+                     "__aeabi_l2f")
 
 MCPUS = ("cortex-m4", "cortex-m7")
 
@@ -165,6 +171,38 @@ def defined_globals(path: str) -> list[str]:
                    if shndx != 0 and binding in (_STB_GLOBAL, _STB_WEAK)})
 
 
+def _kernel_library(mcpu: str, float_abi: str, work: str) -> str:
+    """The kernel library compiled for ``mcpu``: compiled once per source
+    text and flags into a per-user folder of the temporary directory
+    (PEX_KERNEL_CACHE overrides it; an empty value disables the cache), as
+    every model compiled for the same CPU links the same object."""
+    flags = [*kernel_flags(mcpu, float_abi, opt="-Os"), "-c"]
+    source = os.path.join(KERNELS_DIR, "pex_kernels.c")
+    cache = os.environ.get("PEX_KERNEL_CACHE",
+                           os.path.join(tempfile.gettempdir(), f"pex-kernels-{os.getuid()}"))
+    digest = hashlib.sha256(" ".join(flags).encode())
+    for name in sorted(os.listdir(KERNELS_DIR)):
+        if name.endswith((".c", ".h")):
+            with open(os.path.join(KERNELS_DIR, name), "rb") as f:
+                digest.update(name.encode() + b"\0" + f.read())
+    cached = os.path.join(cache, digest.hexdigest()[:24] + ".o") if cache else ""
+    if cached and os.path.isfile(cached):
+        return cached
+    kernels = os.path.join(work, "pex_kernels.o")
+    _run(["clang-22", *flags, source, "-o", kernels],
+         "compiling the kernel library (runtime/kernels)")
+    if cached:
+        try:
+            os.makedirs(cache, exist_ok=True)
+            staged = tempfile.NamedTemporaryFile(dir=cache, delete=False)
+            staged.close()
+            shutil.copyfile(kernels, staged.name)
+            os.replace(staged.name, cached)  # atomic: concurrent compiles agree
+        except OSError:
+            pass  # an unwritable cache only costs the next compile time
+    return kernels
+
+
 def link_kernel_library(obj: str, mcpu: str, float_abi: str) -> None:
     """Makes the model object ``obj`` self-contained: compiles the kernel
     library for ``mcpu`` and links the functions the model calls into
@@ -174,10 +212,7 @@ def link_kernel_library(obj: str, mcpu: str, float_abi: str) -> None:
     instructions for 40% of the code (docs/kernels.md)."""
     model_symbols = defined_globals(obj)
     with tempfile.TemporaryDirectory(prefix="pex-kernels-") as work:
-        kernels = os.path.join(work, "pex_kernels.o")
-        _run(["clang-22", *kernel_flags(mcpu, float_abi, opt="-Os"), "-c",
-              os.path.join(KERNELS_DIR, "pex_kernels.c"), "-o", kernels],
-             "compiling the kernel library (runtime/kernels)")
+        kernels = _kernel_library(mcpu, float_abi, work)
         kernel_symbols = defined_globals(kernels)
         merged = os.path.join(work, "model.o")
         roots = [f"--undefined={symbol}" for symbol in model_symbols]

@@ -163,7 +163,7 @@ def compile_model(model: str, exe: str, tools: Tools, *, partial: bool = True,
               f"-DPEX_NUM_INPUTS={len(signature.inputs)}",
               f"-DPEX_NUM_OUTPUTS={len(signature.outputs)}",
               tools.harness, llvm_ir, "-o", exe,
-              f"-L{tools.runtime_dir}", "-lmlir_c_runner_utils",
+              f"-L{tools.runtime_dir}", "-lmlir_c_runner_utils", "-lm",
               f"-Wl,-rpath,{tools.runtime_dir}"])
     return signature
 

@@ -1,38 +1,33 @@
 /* Runs one inference of a compiled Pex model under QEMU with semihosting:
- * reads the input from pex_input.bin, writes pex_output.bin, and prints the
- * stack high-water mark and the instruction count of the inference.
+ * reads input k from pex_input<k>.bin, writes output k to pex_output<k>.bin,
+ * and prints the stack high-water mark and the instruction count of the
+ * inference.
  *
- * The model is given by -D flags: PEX_MODEL_RUN (the entry point,
- * int run(const void *in, void *out)), PEX_MODEL_INPUT_BYTES and
- * PEX_MODEL_OUTPUT_BYTES. When the model's header exposes the input and
- * output slots of its arena (PEX_MODEL_HEADER, included, with the accessors
- * PEX_MODEL_INPUT and PEX_MODEL_OUTPUT), the input is read straight into its
- * slot and the entry point gets the slots: no buffer outside the arena, no
- * copy inside the measured inference. */
+ * The model is reached through the glue that pex-run-qemu generates from
+ * its header: the number of inputs and outputs, their sizes, where each
+ * lives (its slot in the arena, so that nothing is copied inside the
+ * measured inference) and a call of the entry point with every pointer. */
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#ifdef PEX_MODEL_HEADER
-#include PEX_MODEL_HEADER
-#else
-extern int PEX_MODEL_RUN(const void *input, void *output);
-#endif
+/* The glue (PEX_MODEL_GLUE, a header) defines pexInputCount,
+ * pexOutputCount, pexInputBytes[], pexOutputBytes[], pexInput(k),
+ * pexOutput(k) and pexModelRun(), all static, so that the call is inlined
+ * here as if this file called the entry point itself. */
+#include PEX_MODEL_GLUE
+
 extern volatile uint32_t pex_systick_wraps;
 extern uint32_t __stack_limit;
-
-#ifndef PEX_MODEL_INPUT
-static uint8_t inputBuffer[PEX_MODEL_INPUT_BYTES];
-static uint8_t outputBuffer[PEX_MODEL_OUTPUT_BYTES];
-#endif
 
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018)
 #define STACK_PAINT 0xC0FFEE42u
 
-static int readFile(const char *path, uint8_t *data, size_t size) {
+static int readInput(unsigned index, const char *path, uint8_t *data,
+                     size_t size) {
   FILE *file = fopen(path, "rb");
   if (!file) {
     printf("pex-harness: cannot open %s\n", path);
@@ -41,7 +36,7 @@ static int readFile(const char *path, uint8_t *data, size_t size) {
   size_t got = fread(data, 1, size, file);
   fclose(file);
   if (got != size) {
-    printf("pex-harness: %s has %u bytes, the model takes %u\n", path,
+    printf("pex-harness: input %u has %u bytes, the model takes %u\n", index,
            (unsigned)got, (unsigned)size);
     return 0;
   }
@@ -49,15 +44,12 @@ static int readFile(const char *path, uint8_t *data, size_t size) {
 }
 
 int main(void) {
-#ifdef PEX_MODEL_INPUT
-  uint8_t *input = (uint8_t *)(void *)PEX_MODEL_INPUT();
-  uint8_t *output = (uint8_t *)(void *)PEX_MODEL_OUTPUT();
-#else
-  uint8_t *input = inputBuffer;
-  uint8_t *output = outputBuffer;
-#endif
-  if (!readFile("pex_input.bin", input, PEX_MODEL_INPUT_BYTES))
-    return 2;
+  char path[32];
+  for (unsigned k = 0; k < pexInputCount; ++k) {
+    snprintf(path, sizeof path, "pex_input%u.bin", k);
+    if (!readInput(k, path, pexInput(k), pexInputBytes[k]))
+      return 2;
+  }
 
   /* Paint the stack below this frame so that the deepest use of the
    * inference can be found afterwards (the loop runs in registers). */
@@ -72,24 +64,27 @@ int main(void) {
   SYST_CVR = 0;
   pex_systick_wraps = 0;
   SYST_CSR = 7;
-  int status = PEX_MODEL_RUN((void *)input, (void *)output);
+  int status = pexModelRun();
   uint32_t current = SYST_CVR;
   SYST_CSR = 0;
-  uint64_t ticks = (uint64_t)pex_systick_wraps * 0x1000000u +
-                   (0xFFFFFFu - current);
+  uint64_t ticks =
+      (uint64_t)pex_systick_wraps * 0x1000000u + (0xFFFFFFu - current);
 
   uint32_t *deepest = &__stack_limit;
   while (deepest < paintedTop && *deepest == STACK_PAINT)
     ++deepest;
   unsigned stackBytes = (unsigned)(sp - (uint32_t)deepest);
 
-  FILE *file = fopen("pex_output.bin", "wb");
-  if (!file || fwrite(output, 1, PEX_MODEL_OUTPUT_BYTES, file) !=
-                   PEX_MODEL_OUTPUT_BYTES) {
-    printf("pex-harness: cannot write pex_output.bin\n");
-    return 2;
+  for (unsigned k = 0; k < pexOutputCount; ++k) {
+    snprintf(path, sizeof path, "pex_output%u.bin", k);
+    FILE *file = fopen(path, "wb");
+    if (!file ||
+        fwrite(pexOutput(k), 1, pexOutputBytes[k], file) != pexOutputBytes[k]) {
+      printf("pex-harness: cannot write %s\n", path);
+      return 2;
+    }
+    fclose(file);
   }
-  fclose(file);
   printf("status=%d\n", status);
   printf("stack_bytes=%u\n", stackBytes);
   printf("ticks=%llu\n", (unsigned long long)ticks);

@@ -53,6 +53,21 @@ func.func @full_size_int32() {
 
 // -----
 
+// An int32 tensor the memory model counts as a buffer (marked by
+// --pex-mark-int32-buffers in its location) is accepted; the same
+// allocation unmarked is not.
+// CHECK: buffer check for @marked_int32_buffer: 2 allocations, 0 in slice loops, 0 accumulators, 0 in kernel tiles, 2 other
+func.func @marked_int32_buffer() {
+  %ci32 = arith.constant 0 : i32
+  %sums = memref.alloc() : memref<1x10xi32> loc(fused<"pex.int32_buffer">["softmax.tflite":0:0])
+  linalg.fill ins(%ci32 : i32) outs(%sums : memref<1x10xi32>)
+  %nested = memref.alloc() : memref<1x10xi32> loc(callsite(fused<"pex.int32_buffer">["a.mlir":1:1] at "b.mlir":2:2))
+  linalg.fill ins(%ci32 : i32) outs(%nested : memref<1x10xi32>)
+  return
+}
+
+// -----
+
 func.func @full_type_in_slice_loop() {
   %ci8 = arith.constant 0 : i8
   %ci32 = arith.constant 0 : i32

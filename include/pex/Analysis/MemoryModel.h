@@ -36,6 +36,12 @@ namespace mlir::pex {
 // Schedule: tensors, steps and liveness, independent of the IR.
 //===----------------------------------------------------------------------===//
 
+/// Whether `value` is an int32 (or wider) integer value that only feeds
+/// requantisation or quantised elementwise arithmetic: an intermediate of a
+/// fused group, which an int8 runtime keeps in registers and the memory
+/// model does not count as a buffer.
+bool isFusedIntermediate(Value value);
+
 /// A buffer of the schedule.
 struct ScheduleTensor {
   std::string name;

@@ -8,6 +8,13 @@
 
 namespace mlir::pex {
 
+/// The metadata of the fused location with which --pex-mark-int32-buffers
+/// marks an operation whose int32 result is a buffer of the memory model.
+inline constexpr llvm::StringLiteral kInt32BufferLocTag = "pex.int32_buffer";
+
+/// Whether `loc` (or a location it fuses) carries that mark.
+bool isMarkedInt32Buffer(Location loc);
+
 #define GEN_PASS_DECL
 #include "pex/Transforms/Passes.h.inc"
 

@@ -24,6 +24,33 @@ def PexVerifyInput : Pass<"pex-verify-input", "::mlir::ModuleOp"> {
   }];
 }
 
+def PexMarkInt32Buffers : Pass<"pex-mark-int32-buffers", "::mlir::ModuleOp"> {
+  let summary = "Mark the int32 tensors the memory model counts as buffers";
+  let description = [{
+    Some int8 models hold int32 tensors that no kernel fusion can remove
+    and that the memory model counts as buffers like any other: the
+    exponent sums of an int8 softmax, the widened input of a dequantise.
+    Others are fused intermediates (the accumulator of a convolution
+    between it and its rescale, the widened operands of a quantised add),
+    which the memory model assumes are never materialised.
+
+    This pass runs on TOSA, before the conversion to linalg, and wraps the
+    location of every operation with an int32 result of the first kind in
+    a fused location whose metadata is `pex.int32_buffer`. The locations
+    survive the conversion and bufferization, so `--pex-check-buffers`
+    accepts the allocations of these tensors and keeps rejecting any other
+    full-size int32 buffer: the check guards what the memory model
+    promised, and never refuses a tensor the model itself has.
+
+    ```mlir
+    %e = tosa.cast %x : (tensor<1x10xi8>) -> tensor<1x10xi32>
+    // becomes
+    %e = tosa.cast %x : (tensor<1x10xi8>) -> tensor<1x10xi32>
+           loc(fused<"pex.int32_buffer">["model.tflite":0:0])
+    ```
+  }];
+}
+
 def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
   let summary = "Report live bytes per step, the peak and the chains";
   let description = [{

@@ -380,6 +380,10 @@ private:
   FailureOr<Window> window(int64_t input, int64_t kernel, int64_t stride,
                            int64_t dilation, Padding padding, StringRef dim);
   Value cropSpatial(Value input, const Window &height, const Window &width);
+  /// The tosa.pad that produced `tensor`, when a convolution whose input
+  /// zero point is `zeroPoint` can take over its padding: it pads only
+  /// height and width, with that zero point, and nothing else reads it.
+  tosa::PadOp foldablePad(int32_t tensor, int32_t zeroPoint);
   LogicalResult define(unsigned position, Value value);
 
   //===--------------------------------------------------------------------===//
@@ -454,6 +458,11 @@ private:
   const OperatorInfo *currentOp = nullptr;
   unsigned currentIndex = 0;
   std::string currentName;
+  /// PADs taken over by their convolution, erased once every operator is
+  /// converted (until then their tensor counts as defined).
+  SmallVector<tosa::PadOp> foldedPads;
+  /// How many operator inputs and model outputs read each tensor.
+  llvm::DenseMap<int32_t, unsigned> readers;
   /// Operator outputs in execution order, for returnIntermediates.
   SmallVector<int32_t> producedTensors;
   /// Hoisted constants by operation name and value.

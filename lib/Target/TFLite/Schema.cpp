@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/Twine.h"
 
+#include <iterator>
+
 using namespace mlir::pex::tflite;
 using llvm::Twine;
 
@@ -292,79 +294,175 @@ bool decodeBuffer(FlatBufferReader &reader, const TableRef &table,
 
 } // namespace
 
+/// The names of schema.fbs's BuiltinOperator values 0 to 161, by value.
+static const char *const kBuiltinOperatorNames[] = {
+    "ADD",
+    "AVERAGE_POOL_2D",
+    "CONCATENATION",
+    "CONV_2D",
+    "DEPTHWISE_CONV_2D",
+    "DEPTH_TO_SPACE",
+    "DEQUANTIZE",
+    "EMBEDDING_LOOKUP",
+    "FLOOR",
+    "FULLY_CONNECTED",
+    "HASHTABLE_LOOKUP",
+    "L2_NORMALIZATION",
+    "L2_POOL_2D",
+    "LOCAL_RESPONSE_NORMALIZATION",
+    "LOGISTIC",
+    "LSH_PROJECTION",
+    "LSTM",
+    "MAX_POOL_2D",
+    "MUL",
+    "RELU",
+    "RELU_N1_TO_1",
+    "RELU6",
+    "RESHAPE",
+    "RESIZE_BILINEAR",
+    "RNN",
+    "SOFTMAX",
+    "SPACE_TO_DEPTH",
+    "SVDF",
+    "TANH",
+    "CONCAT_EMBEDDINGS",
+    "SKIP_GRAM",
+    "CALL",
+    "CUSTOM",
+    "EMBEDDING_LOOKUP_SPARSE",
+    "PAD",
+    "UNIDIRECTIONAL_SEQUENCE_RNN",
+    "GATHER",
+    "BATCH_TO_SPACE_ND",
+    "SPACE_TO_BATCH_ND",
+    "TRANSPOSE",
+    "MEAN",
+    "SUB",
+    "DIV",
+    "SQUEEZE",
+    "UNIDIRECTIONAL_SEQUENCE_LSTM",
+    "STRIDED_SLICE",
+    "BIDIRECTIONAL_SEQUENCE_RNN",
+    "EXP",
+    "TOPK_V2",
+    "SPLIT",
+    "LOG_SOFTMAX",
+    "DELEGATE",
+    "BIDIRECTIONAL_SEQUENCE_LSTM",
+    "CAST",
+    "PRELU",
+    "MAXIMUM",
+    "ARG_MAX",
+    "MINIMUM",
+    "LESS",
+    "NEG",
+    "PADV2",
+    "GREATER",
+    "GREATER_EQUAL",
+    "LESS_EQUAL",
+    "SELECT",
+    "SLICE",
+    "SIN",
+    "TRANSPOSE_CONV",
+    "SPARSE_TO_DENSE",
+    "TILE",
+    "EXPAND_DIMS",
+    "EQUAL",
+    "NOT_EQUAL",
+    "LOG",
+    "SUM",
+    "SQRT",
+    "RSQRT",
+    "SHAPE",
+    "POW",
+    "ARG_MIN",
+    "FAKE_QUANT",
+    "REDUCE_PROD",
+    "REDUCE_MAX",
+    "PACK",
+    "LOGICAL_OR",
+    "ONE_HOT",
+    "LOGICAL_AND",
+    "LOGICAL_NOT",
+    "UNPACK",
+    "REDUCE_MIN",
+    "FLOOR_DIV",
+    "REDUCE_ANY",
+    "SQUARE",
+    "ZEROS_LIKE",
+    "FILL",
+    "FLOOR_MOD",
+    "RANGE",
+    "RESIZE_NEAREST_NEIGHBOR",
+    "LEAKY_RELU",
+    "SQUARED_DIFFERENCE",
+    "MIRROR_PAD",
+    "ABS",
+    "SPLIT_V",
+    "UNIQUE",
+    "CEIL",
+    "REVERSE_V2",
+    "ADD_N",
+    "GATHER_ND",
+    "COS",
+    "WHERE",
+    "RANK",
+    "ELU",
+    "REVERSE_SEQUENCE",
+    "MATRIX_DIAG",
+    "QUANTIZE",
+    "MATRIX_SET_DIAG",
+    "ROUND",
+    "HARD_SWISH",
+    "IF",
+    "WHILE",
+    "NON_MAX_SUPPRESSION_V4",
+    "NON_MAX_SUPPRESSION_V5",
+    "SCATTER_ND",
+    "SELECT_V2",
+    "DENSIFY",
+    "SEGMENT_SUM",
+    "BATCH_MATMUL",
+    "PLACEHOLDER_FOR_GREATER_OP_CODES",
+    "CUMSUM",
+    "CALL_ONCE",
+    "BROADCAST_TO",
+    "RFFT2D",
+    "CONV_3D",
+    "IMAG",
+    "REAL",
+    "COMPLEX_ABS",
+    "HASHTABLE",
+    "HASHTABLE_FIND",
+    "HASHTABLE_IMPORT",
+    "HASHTABLE_SIZE",
+    "REDUCE_ALL",
+    "CONV_3D_TRANSPOSE",
+    "VAR_HANDLE",
+    "READ_VARIABLE",
+    "ASSIGN_VARIABLE",
+    "BROADCAST_ARGS",
+    "RANDOM_STANDARD_NORMAL",
+    "BUCKETIZE",
+    "RANDOM_UNIFORM",
+    "MULTINOMIAL",
+    "GELU",
+    "DYNAMIC_UPDATE_SLICE",
+    "RELU_0_TO_1",
+    "UNSORTED_SEGMENT_PROD",
+    "UNSORTED_SEGMENT_MAX",
+    "UNSORTED_SEGMENT_SUM",
+    "ATAN2",
+    "UNSORTED_SEGMENT_MIN",
+    "SIGN",
+    "BITCAST",
+    "BITWISE_XOR",
+    "RIGHT_SHIFT"};
+
 std::string mlir::pex::tflite::builtinOperatorName(int32_t code) {
-  switch (static_cast<BuiltinOperator>(code)) {
-  case BuiltinOperator::Add:
-    return "ADD";
-  case BuiltinOperator::AveragePool2D:
-    return "AVERAGE_POOL_2D";
-  case BuiltinOperator::Concatenation:
-    return "CONCATENATION";
-  case BuiltinOperator::Conv2D:
-    return "CONV_2D";
-  case BuiltinOperator::DepthwiseConv2D:
-    return "DEPTHWISE_CONV_2D";
-  case BuiltinOperator::Dequantize:
-    return "DEQUANTIZE";
-  case BuiltinOperator::FullyConnected:
-    return "FULLY_CONNECTED";
-  case BuiltinOperator::Logistic:
-    return "LOGISTIC";
-  case BuiltinOperator::MaxPool2D:
-    return "MAX_POOL_2D";
-  case BuiltinOperator::Reshape:
-    return "RESHAPE";
-  case BuiltinOperator::Softmax:
-    return "SOFTMAX";
-  case BuiltinOperator::Custom:
-    return "CUSTOM";
-  case BuiltinOperator::Pad:
-    return "PAD";
-  case BuiltinOperator::Mean:
-    return "MEAN";
-  case BuiltinOperator::Quantize:
-    return "QUANTIZE";
-  default:
-    break;
-  }
-  // Names of other common builtins, for messages about unsupported ones.
-  static const std::pair<int32_t, const char *> kOtherNames[] = {
-      {5, "DEPTH_TO_SPACE"},
-      {18, "MUL"},
-      {19, "RELU"},
-      {21, "RELU6"},
-      {23, "RESIZE_BILINEAR"},
-      {26, "SPACE_TO_DEPTH"},
-      {28, "TANH"},
-      {39, "TRANSPOSE"},
-      {41, "SUB"},
-      {42, "DIV"},
-      {43, "SQUEEZE"},
-      {45, "STRIDED_SLICE"},
-      {49, "SPLIT"},
-      {53, "CAST"},
-      {54, "PRELU"},
-      {55, "MAXIMUM"},
-      {57, "MINIMUM"},
-      {60, "PADV2"},
-      {65, "SLICE"},
-      {67, "TRANSPOSE_CONV"},
-      {70, "EXPAND_DIMS"},
-      {74, "SUM"},
-      {82, "REDUCE_MAX"},
-      {83, "PACK"},
-      {88, "UNPACK"},
-      {97, "RESIZE_NEAREST_NEIGHBOR"},
-      {98, "LEAKY_RELU"},
-      {117, "HARD_SWISH"},
-      {118, "IF"},
-      {119, "WHILE"},
-      {102, "SPLIT_V"},
-      {126, "BATCH_MATMUL"},
-      {150, "GELU"}};
-  for (auto [value, name] : kOtherNames)
-    if (value == code)
-      return name;
+  if (code >= 0 &&
+      code < static_cast<int32_t>(std::size(kBuiltinOperatorNames)))
+    return kBuiltinOperatorNames[code];
   return "BUILTIN_" + std::to_string(code);
 }
 

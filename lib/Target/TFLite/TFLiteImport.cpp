@@ -17,9 +17,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
@@ -261,8 +263,8 @@ FailureOr<Quant> Importer::activationQuant(int32_t index, StringRef what) {
   return Quant{scale, static_cast<int32_t>(zeroPoint)};
 }
 
-FailureOr<Range> Importer::activationRange(Activation activation,
-                                           Quant output) {
+FailureOr<tflite::Range> Importer::activationRange(Activation activation,
+                                                   Quant output) {
   // Quantize() of CalculateActivationRangeQuantized: float division, then
   // TfLiteRound, then the zero point.
   auto quantize = [&](float real) -> int64_t {
@@ -503,20 +505,61 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
     weights = reshape(weights,
                       {kernelH, kernelW, channelsIn, channelsOut / channelsIn});
   }
-  Value cropped = cropSpatial(*input, *height, *width);
+  // A PAD with the input zero point that only this convolution reads (Keras
+  // and PyTorch exports put one before strided convolutions) folds into the
+  // convolution's own padding, so the padded tensor never exists: TOSA's
+  // padding contributes (zp - zp) * w = 0, as the PAD's zero points do.
+  Window h = *height, w = *width;
+  Value source = *input;
+  tosa::PadOp folded = foldablePad(inputTensor, inQuant->zeroPoint);
+  if (folded) {
+    SmallVector<int64_t> added;
+    tosa::getConstShapeValues(folded.getPadding().getDefiningOp(), added);
+    for (auto [window, before, after] :
+         {std::tie(h, added[2], added[3]), std::tie(w, added[4], added[5])}) {
+      int64_t net = window.padAfter - window.crop + after;
+      window.padBefore += before;
+      window.padAfter = std::max<int64_t>(net, 0);
+      window.crop = std::max<int64_t>(-net, 0);
+    }
+    source = folded.getInput1();
+  }
+  Value cropped = cropSpatial(source, h, w);
   SmallVector<int64_t> accShape = expected;
   // TFLite Micro ignores the filter zero point of int8 convolutions.
-  Value acc =
-      emit(depthwise ? "tosa.depthwise_conv2d" : "tosa.conv2d",
-           tensorOf(accShape, i32()),
-           {cropped, weights, bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
-           {arrayAttr("pad", {height->padBefore, height->padAfter,
-                              width->padBefore, width->padAfter}),
-            arrayAttr("stride", {strideH, strideW}),
-            arrayAttr("dilation", {dilationH, dilationW}),
-            attr("acc_type", TypeAttr::get(i32()))});
+  Value acc = emit(
+      depthwise ? "tosa.depthwise_conv2d" : "tosa.conv2d",
+      tensorOf(accShape, i32()),
+      {cropped, weights, bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
+      {arrayAttr("pad", {h.padBefore, h.padAfter, w.padBefore, w.padAfter}),
+       arrayAttr("stride", {strideH, strideW}),
+       arrayAttr("dilation", {dilationH, dilationW}),
+       attr("acc_type", TypeAttr::get(i32()))});
   Value output = rescale(acc, i8(), *scales, 0, outQuant->zeroPoint);
+  if (folded)
+    foldedPads.push_back(folded);
   return define(0, applyRange(output, *range));
+}
+
+tosa::PadOp Importer::foldablePad(int32_t tensor, int32_t zeroPoint) {
+  // Only a tensor that this operator alone reads: the padded tensor must
+  // not be needed anywhere else (nor returned as an intermediate).
+  if (options.returnIntermediates || readers.lookup(tensor) != 1)
+    return nullptr;
+  auto pad = values[tensor].getDefiningOp<tosa::PadOp>();
+  if (!pad || !pad->use_empty())
+    return nullptr;
+  SmallVector<int64_t> padding;
+  if (!tosa::getConstShapeValues(pad.getPadding().getDefiningOp(), padding) ||
+      padding.size() != 8 || padding[0] || padding[1] || padding[6] ||
+      padding[7])
+    return nullptr;
+  DenseIntElementsAttr value;
+  if (!matchPattern(pad.getPadConst(), m_Constant(&value)) ||
+      !value.getElementType().isInteger(8) ||
+      (*value.value_begin<APInt>()).getSExtValue() != zeroPoint)
+    return nullptr;
+  return pad;
 }
 
 LogicalResult Importer::convertFullyConnected() {
@@ -1648,6 +1691,12 @@ OwningOpRef<ModuleOp> Importer::import() {
     function.setArgAttrs(position, describe(index));
   }
 
+  for (const OperatorInfo &op : graph.operators)
+    for (int32_t input : op.inputs)
+      ++readers[input];
+  for (int32_t output : graph.outputs)
+    ++readers[output];
+
   for (auto [position, op] : llvm::enumerate(graph.operators)) {
     currentOp = &op;
     currentIndex = position;
@@ -1666,6 +1715,9 @@ OwningOpRef<ModuleOp> Importer::import() {
     if (failed(convertOperator()))
       return nullptr;
   }
+  for (tosa::PadOp pad : foldedPads)
+    if (pad->use_empty())
+      pad->erase();
   loc = UnknownLoc::get(context);
 
   SmallVector<Value> results;
