@@ -221,7 +221,12 @@ LogicalResult FunctionPlanner::collectBuffers() {
 /// that does not also hold the buffer's definition (the buffer is used in
 /// every iteration), and records how `user` accesses `value`.
 void FunctionPlanner::recordUse(Buffer &buffer, Operation *user, Value value) {
-  buffer.cover(begin.lookup(user), end.lookup(user));
+  // A load inside a linalg payload (a gather or a resize reads a captured
+  // buffer at computed positions) happens at the linalg operation's step.
+  Operation *step = user;
+  while (step->getParentOp() && !begin.count(step))
+    step = step->getParentOp();
+  buffer.cover(begin.lookup(step), end.lookup(step));
   Operation *definition = buffer.alloc;
   for (Operation *parent = user->getParentOp(); parent && parent != func;
        parent = parent->getParentOp())

@@ -206,6 +206,40 @@ MODELS: dict[str, Callable[[], Model]] = {
 }
 
 
+def options_tolerance(seed: int = 10) -> Model:
+    """TRANSPOSE with a foreign (ReshapeOptions) table, which TFLite Micro
+    ignores, then SQUEEZE without its options table (the defaults: every
+    dimension of size 1 goes)."""
+    m = Model()
+    x = m.add_tensor("input", (1, 3, 1, 5), "int8", quant=Q([0.02], [-3]))
+    perm = m.add_tensor("perm", (4,), "int32", np.array([0, 2, 3, 1], dtype=np.int32))
+    t = m.add_tensor("transposed", (1, 1, 5, 3), "int8", quant=Q([0.02], [-3]))
+    m.add_operator("TRANSPOSE", [x, perm], [t])
+    m.operators[-1].options_type = 17
+    y = m.add_tensor("squeezed", (5, 3), "int8", quant=Q([0.02], [-3]))
+    m.add_operator("SQUEEZE", [t], [y])
+    m.inputs, m.outputs = [x], [y]
+    return m
+
+
+def transpose_dynamic_perm(seed: int = 11) -> Model:
+    """TRANSPOSE whose perm is not a constant: rejected."""
+    m = Model()
+    x = m.add_tensor("input", (1, 3, 5, 7), "int8", quant=Q([0.02], [-3]))
+    perm = m.add_tensor("perm", (4,), "int32")
+    t = m.add_tensor("transposed", (1, 5, 7, 3), "int8", quant=Q([0.02], [-3]))
+    m.add_operator("TRANSPOSE", [x, perm], [t])
+    m.inputs, m.outputs = [x], [t]
+    return m
+
+
+#: Models only for import tests (the numpy reference does not run them).
+IMPORT_MODELS: dict[str, Callable[[], Model]] = {
+    "options_tolerance": options_tolerance,
+    "transpose_dynamic_perm": transpose_dynamic_perm,
+}
+
+
 def random_inputs(model: Model, seed: int) -> list[np.ndarray]:
     """Uniform int8 inputs; float inputs spread over the quantised range."""
     rng = np.random.default_rng([seed, 2])

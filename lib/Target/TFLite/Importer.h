@@ -1,8 +1,10 @@
-//===- Importer.h - the TFLite importer's converter class -------*- C++ -*-===//
+//===- Importer.h - the TFLite-to-TOSA converter ---------------*- C++ -*-===//
 //
-// The converter class and the small types and helpers its members use.
-// TFLiteImport.cpp holds the driver and the original operators;
-// ImportMath.cpp the arithmetic and activation operators.
+// The converter class and the small types and helpers its members use,
+// shared by the files that convert operators: TFLiteImport.cpp (the driver
+// and the original operators), ImportMath.cpp (arithmetic, activations and
+// reductions) and ImportLayout.cpp (layout, resize and matrix operators).
+// Private to lib/Target/TFLite.
 //
 //===----------------------------------------------------------------------===//
 
@@ -490,6 +492,36 @@ private:
   LogicalResult convertPrelu();
   LogicalResult convertMeanOrSum(bool sum);
   LogicalResult convertReduceMax();
+
+  //===--------------------------------------------------------------------===//
+  // Layout, resize and matrix operators (ImportLayout.cpp)
+  //===--------------------------------------------------------------------===//
+
+  LogicalResult convertTranspose();
+  LogicalResult convertSqueezeOrExpandDims(bool squeeze);
+  LogicalResult convertSlice();
+  LogicalResult convertStridedSlice();
+  LogicalResult convertSplit(bool sizes);
+  LogicalResult convertPack();
+  LogicalResult convertUnpack();
+  LogicalResult convertDepthToSpace(bool toSpace);
+  LogicalResult convertResizeNearest();
+  LogicalResult convertResizeBilinear();
+  LogicalResult convertTransposeConv();
+  LogicalResult convertBatchMatMul();
+
+  FailureOr<Value> layoutInput(unsigned position, int32_t outputTensor);
+  /// Checks the counts of a one-output layout operator; its input 0.
+  FailureOr<Value> layoutOperand(size_t inputs);
+  LogicalResult expectOutputShape(ArrayRef<int64_t> computed, StringRef what);
+  FailureOr<int64_t> axisOperand(unsigned position, int64_t rank);
+  LogicalResult defineView(unsigned position, Value value);
+  Value transpose(Value value, ArrayRef<int32_t> perm);
+  Value slice(Value value, ArrayRef<int64_t> start, ArrayRef<int64_t> size);
+  Value takeEvery(Value value, int64_t axis, int64_t count, int64_t stride);
+  LogicalResult checkResizeSize(ArrayRef<int64_t> in, ArrayRef<int64_t> out);
+  FailureOr<SmallVector<Rescale>>
+  convolutionScales(Quant input, const QuantizationInfo &filter, Quant output);
 
   MLIRContext *context;
   OpBuilder builder;

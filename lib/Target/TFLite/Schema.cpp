@@ -748,3 +748,94 @@ mlir::pex::tflite::readLeakyReluOptions(FlatBufferReader &reader,
     options.alpha = reader.scalar<float>(*table, 0, 0.0f, "alpha");
   return options;
 }
+
+//===----------------------------------------------------------------------===//
+// Options of the layout, resize and matrix operators
+//===----------------------------------------------------------------------===//
+
+SqueezeOptions
+mlir::pex::tflite::readSqueezeOptions(FlatBufferReader &reader,
+                                      const std::optional<TableRef> &table) {
+  SqueezeOptions options;
+  if (!table)
+    return options;
+  std::optional<VectorRef> dims = reader.vector(*table, 0, 4, "squeeze_dims");
+  if (!dims || !reader.charge(dims->length, dims->position, dims->path))
+    return options;
+  for (uint64_t i = 0; i < dims->length; ++i)
+    options.squeezeDims.push_back(reader.element<int32_t>(*dims, i));
+  return options;
+}
+
+StridedSliceOptions mlir::pex::tflite::readStridedSliceOptions(
+    FlatBufferReader &reader, const std::optional<TableRef> &table) {
+  StridedSliceOptions options;
+  if (!table)
+    return options;
+  options.beginMask = reader.scalar<int32_t>(*table, 0, 0, "begin_mask");
+  options.endMask = reader.scalar<int32_t>(*table, 1, 0, "end_mask");
+  options.ellipsisMask = reader.scalar<int32_t>(*table, 2, 0, "ellipsis_mask");
+  options.newAxisMask = reader.scalar<int32_t>(*table, 3, 0, "new_axis_mask");
+  options.shrinkAxisMask =
+      reader.scalar<int32_t>(*table, 4, 0, "shrink_axis_mask");
+  options.offset = reader.scalar<uint8_t>(*table, 5, 0, "offset") != 0;
+  return options;
+}
+
+SingleIntOptions
+mlir::pex::tflite::readSingleIntOptions(FlatBufferReader &reader,
+                                        const std::optional<TableRef> &table,
+                                        llvm::StringRef field) {
+  SingleIntOptions options;
+  if (table)
+    options.value = reader.scalar<int32_t>(*table, 0, 0, field);
+  return options;
+}
+
+PackOptions
+mlir::pex::tflite::readPackOptions(FlatBufferReader &reader,
+                                   const std::optional<TableRef> &table) {
+  PackOptions options;
+  if (!table)
+    return options;
+  options.count = reader.scalar<int32_t>(*table, 0, 0, "count");
+  options.axis = reader.scalar<int32_t>(*table, 1, 0, "axis");
+  return options;
+}
+
+ResizeOptions
+mlir::pex::tflite::readResizeOptions(FlatBufferReader &reader,
+                                     const std::optional<TableRef> &table,
+                                     bool bilinear) {
+  ResizeOptions options;
+  if (!table)
+    return options;
+  unsigned first = bilinear ? 2 : 0;
+  options.alignCorners =
+      reader.scalar<uint8_t>(*table, first, 0, "align_corners") != 0;
+  options.halfPixelCenters =
+      reader.scalar<uint8_t>(*table, first + 1, 0, "half_pixel_centers") != 0;
+  return options;
+}
+
+TransposeConvOptions mlir::pex::tflite::readTransposeConvOptions(
+    FlatBufferReader &reader, const std::optional<TableRef> &table) {
+  TransposeConvOptions options;
+  if (!table)
+    return options;
+  options.padding = readPadding(reader, *table, 0);
+  options.strideW = reader.scalar<int32_t>(*table, 1, 0, "stride_w");
+  options.strideH = reader.scalar<int32_t>(*table, 2, 0, "stride_h");
+  options.activation = readActivation(reader, *table, 3);
+  return options;
+}
+
+BatchMatMulOptions mlir::pex::tflite::readBatchMatMulOptions(
+    FlatBufferReader &reader, const std::optional<TableRef> &table) {
+  BatchMatMulOptions options;
+  if (!table)
+    return options;
+  options.adjX = reader.scalar<uint8_t>(*table, 0, 0, "adj_x") != 0;
+  options.adjY = reader.scalar<uint8_t>(*table, 1, 0, "adj_y") != 0;
+  return options;
+}

@@ -64,6 +64,23 @@ enum class BuiltinOperator : int32_t {
   LeakyRelu = 98,
   SquaredDifference = 99,
   HardSwish = 117,
+  // Layout, resize and matrix operators (ImportLayout.cpp).
+  DepthToSpace = 5,
+  ResizeBilinear = 23,
+  SpaceToDepth = 26,
+  Transpose = 39,
+  Squeeze = 43,
+  StridedSlice = 45,
+  Split = 49,
+  PadV2 = 60,
+  Slice = 65,
+  TransposeConv = 67,
+  ExpandDims = 70,
+  Pack = 83,
+  Unpack = 88,
+  ResizeNearestNeighbor = 97,
+  SplitV = 102,
+  BatchMatMul = 126,
 };
 
 /// BuiltinOptions union tags of the schema (1-based; 0 is NONE).
@@ -89,6 +106,19 @@ enum class BuiltinOptionsType : uint8_t {
   LeakyReluOptions = 75,
   SquaredDifferenceOptions = 76,
   HardSwishOptions = 91,
+  // Options of the layout, resize and matrix operators.
+  ResizeBilinearOptions = 15,
+  SpaceToDepthOptions = 19,
+  SqueezeOptions = 30,
+  StridedSliceOptions = 32,
+  SplitOptions = 35,
+  TransposeConvOptions = 49,
+  PackOptions = 59,
+  UnpackOptions = 64,
+  ResizeNearestNeighborOptions = 74,
+  SplitVOptions = 79,
+  DepthToSpaceOptions = 94,
+  BatchMatMulOptions = 101,
 };
 
 enum class Padding : int8_t { Same = 0, Valid = 1 };
@@ -241,6 +271,55 @@ ReducerOptions readReducerOptions(FlatBufferReader &reader,
 /// they are read with readAddOptions.
 LeakyReluOptions readLeakyReluOptions(FlatBufferReader &reader,
                                       const std::optional<TableRef> &table);
+
+/// Options of the layout, resize and matrix operators.
+struct SqueezeOptions {
+  llvm::SmallVector<int32_t, 4> squeezeDims;
+};
+struct StridedSliceOptions {
+  int32_t beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0,
+          shrinkAxisMask = 0;
+  bool offset = false;
+};
+/// SplitOptions, SplitVOptions (num_splits), DepthToSpaceOptions and
+/// SpaceToDepthOptions (block_size): one int32 field.
+struct SingleIntOptions {
+  int32_t value = 0;
+};
+/// PackOptions (values_count, axis) and UnpackOptions (num, axis).
+struct PackOptions {
+  int32_t count = 0, axis = 0;
+};
+struct ResizeOptions {
+  bool alignCorners = false, halfPixelCenters = false;
+};
+struct TransposeConvOptions {
+  Padding padding = Padding::Same;
+  int32_t strideW = 0, strideH = 0;
+  Activation activation = Activation::None;
+};
+struct BatchMatMulOptions {
+  bool adjX = false, adjY = false;
+};
+SqueezeOptions readSqueezeOptions(FlatBufferReader &reader,
+                                  const std::optional<TableRef> &table);
+StridedSliceOptions
+readStridedSliceOptions(FlatBufferReader &reader,
+                        const std::optional<TableRef> &table);
+SingleIntOptions readSingleIntOptions(FlatBufferReader &reader,
+                                      const std::optional<TableRef> &table,
+                                      llvm::StringRef field);
+PackOptions readPackOptions(FlatBufferReader &reader,
+                            const std::optional<TableRef> &table);
+/// ResizeBilinearOptions keep two deprecated fields before the flags.
+ResizeOptions readResizeOptions(FlatBufferReader &reader,
+                                const std::optional<TableRef> &table,
+                                bool bilinear);
+TransposeConvOptions
+readTransposeConvOptions(FlatBufferReader &reader,
+                         const std::optional<TableRef> &table);
+BatchMatMulOptions readBatchMatMulOptions(FlatBufferReader &reader,
+                                          const std::optional<TableRef> &table);
 
 } // namespace mlir::pex::tflite
 

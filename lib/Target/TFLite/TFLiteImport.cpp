@@ -43,6 +43,7 @@ using llvm::Twine;
 /// of a well-formed file is read a few times at most.
 constexpr uint64_t kWorkPerByte = 16;
 constexpr uint64_t kWorkFloor = uint64_t(1) << 20;
+} // namespace
 
 //===----------------------------------------------------------------------===//
 // Operands
@@ -106,6 +107,9 @@ FailureOr<SmallVector<T>> Importer::constantValues(unsigned position,
   std::memcpy(result.data(), data.data(), result.size() * sizeof(T));
   return result;
 }
+// ImportLayout.cpp reads int32 operands.
+template FailureOr<SmallVector<int32_t>>
+Importer::constantValues<int32_t>(unsigned, TensorElementType, StringRef);
 
 LogicalResult Importer::expectCounts(size_t minInputs, size_t maxInputs,
                                      size_t outputs) {
@@ -255,6 +259,28 @@ LogicalResult Importer::define(unsigned position, Value value) {
 // Convolutions and fully connected layers
 //===----------------------------------------------------------------------===//
 
+FailureOr<SmallVector<Rescale>>
+Importer::convolutionScales(Quant input, const QuantizationInfo &filter,
+                            Quant output) {
+  // PopulateConvolutionQuantizationParams: per channel (or the single scale
+  // broadcast), in double from the float scales.
+  SmallVector<Rescale> scales;
+  for (float filterScale : filter.scale) {
+    if (!std::isfinite(filterScale) || !(filterScale > 0.0f))
+      return opError("filter scale " + floatString(filterScale) +
+                     " must be finite and positive");
+    double effective = static_cast<double>(input.scale) *
+                       static_cast<double>(filterScale) /
+                       static_cast<double>(output.scale);
+    FailureOr<Rescale> scale = rescaleFor(
+        tflm::quantizeMultiplier(effective, rounding), "output rescale");
+    if (failed(scale))
+      return failure();
+    scales.push_back(*scale);
+  }
+  return scales;
+}
+
 LogicalResult Importer::convertConvolution(bool depthwise) {
   if (failed(expectCounts(2, 3, 1)))
     return failure();
@@ -347,22 +373,10 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
   if (failed(range))
     return failure();
 
-  // PopulateConvolutionQuantizationParams: per channel (or the single scale
-  // broadcast), in double from the float scales.
-  SmallVector<Rescale> scales;
-  for (float filterScale : filterQuant->scale) {
-    if (!std::isfinite(filterScale) || !(filterScale > 0.0f))
-      return opError("filter scale " + floatString(filterScale) +
-                     " must be finite and positive");
-    double effective = static_cast<double>(inQuant->scale) *
-                       static_cast<double>(filterScale) /
-                       static_cast<double>(outQuant->scale);
-    FailureOr<Rescale> scale = rescaleFor(
-        tflm::quantizeMultiplier(effective, rounding), "output rescale");
-    if (failed(scale))
-      return failure();
-    scales.push_back(*scale);
-  }
+  FailureOr<SmallVector<Rescale>> scales =
+      convolutionScales(*inQuant, *filterQuant, *outQuant);
+  if (failed(scales))
+    return failure();
 
   FailureOr<Value> input = operand(0);
   FailureOr<Value> filter = materialize(filterTensor);
@@ -419,7 +433,7 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
        arrayAttr("stride", {strideH, strideW}),
        arrayAttr("dilation", {dilationH, dilationW}),
        attr("acc_type", TypeAttr::get(i32()))});
-  Value output = rescale(acc, i8(), scales, 0, outQuant->zeroPoint);
+  Value output = rescale(acc, i8(), *scales, 0, outQuant->zeroPoint);
   if (folded)
     foldedPads.push_back(folded);
   return define(0, applyRange(output, *range));
@@ -740,7 +754,8 @@ LogicalResult Importer::convertReshape() {
 }
 
 LogicalResult Importer::convertPad() {
-  if (failed(expectCounts(2, 2, 1)))
+  // PAD (input, paddings) and PADV2 (input, paddings, constant value).
+  if (failed(expectCounts(2, 3, 1)))
     return failure();
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
@@ -776,18 +791,45 @@ LogicalResult Importer::convertPad() {
     return opError("output is declared " + shapeString(out.shape) +
                    ", the padding computes " + shapeString(expected));
   int32_t padValue = 0;
-  if (in.type == static_cast<int8_t>(TensorElementType::Int8)) {
+  float padFloat = 0.0f;
+  bool isInt8 = in.type == static_cast<int8_t>(TensorElementType::Int8);
+  Quant outQuant;
+  if (isInt8) {
     // TFLite Micro pads int8 with the output zero point.
-    FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-    if (failed(outQuant))
+    FailureOr<Quant> quant = activationQuant(outputTensor, "output");
+    if (failed(quant))
       return failure();
-    padValue = outQuant->zeroPoint;
+    outQuant = *quant;
+    padValue = outQuant.zeroPoint;
+  }
+  if (int32_t valueTensor = inputIndex(2); valueTensor >= 0) {
+    // PADV2 copies the raw constant; TFLM requires it to be quantised as
+    // the output.
+    const TensorInfo &value = graph.tensors[valueTensor];
+    if (value.type != in.type || !isConstant(valueTensor) ||
+        numElements(value.shape) != 1)
+      return opError("the constant value (tensor " + Twine(valueTensor) +
+                     ") must be one constant " + tensorTypeName(in.type));
+    ArrayRef<uint8_t> data = constantData(valueTensor);
+    if (isInt8) {
+      FailureOr<Quant> valueQuant =
+          activationQuant(valueTensor, "the constant value");
+      if (failed(valueQuant))
+        return failure();
+      if (valueQuant->scale != outQuant.scale ||
+          valueQuant->zeroPoint != outQuant.zeroPoint)
+        return opError("the constant value must have the output's scale and "
+                       "zero point, as TFLite Micro requires");
+      padValue = static_cast<int8_t>(data[0]);
+    } else {
+      std::memcpy(&padFloat, data.data(), sizeof(float));
+    }
   }
   FailureOr<Value> input = operand(0);
   if (failed(input))
     return failure();
   Type element = elementType(in.type);
-  Value padConst = element.isF32() ? scalarF32(0.0f) : scalarI8(padValue);
+  Value padConst = element.isF32() ? scalarF32(padFloat) : scalarI8(padValue);
   return define(0, emit("tosa.pad", tensorOf(expected, element),
                         {*input, shapeValue(padding), padConst}));
 }
@@ -1116,8 +1158,11 @@ LogicalResult Importer::convertDequantize() {
 // Driver
 //===----------------------------------------------------------------------===//
 
-/// The options table type each builtin operator expects.
-static BuiltinOptionsType expectedOptions(BuiltinOperator code) {
+namespace {
+
+/// The options table type each builtin operator reads; None for those that
+/// read no options (RESHAPE, PAD, QUANTIZE... take everything from tensors).
+BuiltinOptionsType expectedOptions(BuiltinOperator code) {
   switch (code) {
   case BuiltinOperator::Conv2D:
     return BuiltinOptionsType::Conv2DOptions;
@@ -1134,10 +1179,6 @@ static BuiltinOptionsType expectedOptions(BuiltinOperator code) {
     return BuiltinOptionsType::ConcatenationOptions;
   case BuiltinOperator::Add:
     return BuiltinOptionsType::AddOptions;
-  case BuiltinOperator::Reshape:
-    return BuiltinOptionsType::ReshapeOptions;
-  case BuiltinOperator::Pad:
-    return BuiltinOptionsType::PadOptions;
   case BuiltinOperator::Mean:
     return BuiltinOptionsType::ReducerOptions;
   case BuiltinOperator::Dequantize:
@@ -1163,10 +1204,37 @@ static BuiltinOptionsType expectedOptions(BuiltinOperator code) {
   case BuiltinOperator::Sum:
   case BuiltinOperator::ReduceMax:
     return BuiltinOptionsType::ReducerOptions;
+  // Layout, resize and matrix operators.
+  case BuiltinOperator::Squeeze:
+    return BuiltinOptionsType::SqueezeOptions;
+  case BuiltinOperator::StridedSlice:
+    return BuiltinOptionsType::StridedSliceOptions;
+  case BuiltinOperator::Split:
+    return BuiltinOptionsType::SplitOptions;
+  case BuiltinOperator::SplitV:
+    return BuiltinOptionsType::SplitVOptions;
+  case BuiltinOperator::Pack:
+    return BuiltinOptionsType::PackOptions;
+  case BuiltinOperator::Unpack:
+    return BuiltinOptionsType::UnpackOptions;
+  case BuiltinOperator::DepthToSpace:
+    return BuiltinOptionsType::DepthToSpaceOptions;
+  case BuiltinOperator::SpaceToDepth:
+    return BuiltinOptionsType::SpaceToDepthOptions;
+  case BuiltinOperator::ResizeBilinear:
+    return BuiltinOptionsType::ResizeBilinearOptions;
+  case BuiltinOperator::ResizeNearestNeighbor:
+    return BuiltinOptionsType::ResizeNearestNeighborOptions;
+  case BuiltinOperator::TransposeConv:
+    return BuiltinOptionsType::TransposeConvOptions;
+  case BuiltinOperator::BatchMatMul:
+    return BuiltinOptionsType::BatchMatMulOptions;
   default:
     return BuiltinOptionsType::None;
   }
 }
+
+} // namespace
 
 LogicalResult Importer::convertOperator() {
   const OperatorCodeInfo &code = model.operatorCodes[currentOp->opcodeIndex];
@@ -1178,12 +1246,15 @@ LogicalResult Importer::convertOperator() {
   if (currentOp->hasIntermediates)
     return opError("operators with intermediate tensors are not supported");
   BuiltinOptionsType expected = expectedOptions(builtin);
-  if (currentOp->optionsType != 0 &&
+  // TFLite Micro ignores the options table of an operator that reads none
+  // (exporters write empty TransposeOptions, ReshapeOptions...).
+  if (expected != BuiltinOptionsType::None && currentOp->optionsType != 0 &&
       currentOp->optionsType != static_cast<uint8_t>(expected))
     return opError("builtin_options has union type " +
                    Twine(static_cast<unsigned>(currentOp->optionsType)) +
                    ", expected " + Twine(static_cast<unsigned>(expected)));
-  if (currentOp->options && currentOp->optionsType == 0)
+  if (expected != BuiltinOptionsType::None && currentOp->options &&
+      currentOp->optionsType == 0)
     return opError("builtin_options is present without a union type");
   for (int32_t output : currentOp->outputs) {
     if (values[output] || isConstant(output))
@@ -1253,6 +1324,36 @@ LogicalResult Importer::convertOperator() {
     return convertMeanOrSum(/*sum=*/true);
   case BuiltinOperator::ReduceMax:
     return convertReduceMax();
+  // Layout, resize and matrix operators (ImportLayout.cpp).
+  case BuiltinOperator::Transpose:
+    return convertTranspose();
+  case BuiltinOperator::Squeeze:
+  case BuiltinOperator::ExpandDims:
+    return convertSqueezeOrExpandDims(builtin == BuiltinOperator::Squeeze);
+  case BuiltinOperator::Slice:
+    return convertSlice();
+  case BuiltinOperator::StridedSlice:
+    return convertStridedSlice();
+  case BuiltinOperator::Split:
+  case BuiltinOperator::SplitV:
+    return convertSplit(builtin == BuiltinOperator::SplitV);
+  case BuiltinOperator::Pack:
+    return convertPack();
+  case BuiltinOperator::Unpack:
+    return convertUnpack();
+  case BuiltinOperator::PadV2:
+    return convertPad();
+  case BuiltinOperator::DepthToSpace:
+  case BuiltinOperator::SpaceToDepth:
+    return convertDepthToSpace(builtin == BuiltinOperator::DepthToSpace);
+  case BuiltinOperator::ResizeNearestNeighbor:
+    return convertResizeNearest();
+  case BuiltinOperator::ResizeBilinear:
+    return convertResizeBilinear();
+  case BuiltinOperator::TransposeConv:
+    return convertTransposeConv();
+  case BuiltinOperator::BatchMatMul:
+    return convertBatchMatMul();
   default:
     return opError("builtin operator " + Twine(code.builtinCode) +
                    " is not supported by the importer");
