@@ -41,9 +41,8 @@ using llvm::Twine;
 /// Decoding may touch at most this many elements and bytes per byte of file
 /// (plus a constant), which no real model comes near: each element or byte
 /// of a well-formed file is read a few times at most.
-constexpr uint64_t kWorkPerByte = 16;
-constexpr uint64_t kWorkFloor = uint64_t(1) << 20;
-} // namespace
+static constexpr uint64_t kWorkPerByte = 16;
+static constexpr uint64_t kWorkFloor = uint64_t(1) << 20;
 
 //===----------------------------------------------------------------------===//
 // Operands
