@@ -741,7 +741,7 @@ LogicalResult Importer::convertTransposeConv() {
   if (failed(expectCounts(3, 4, 1)))
     return failure();
   int32_t filterTensor = inputIndex(1), inputTensor = inputIndex(2),
-          biasTensor = inputIndex(3), outputTensor = currentOp->outputs[0];
+          outputTensor = currentOp->outputs[0];
   if (inputTensor < 0 || filterTensor < 0)
     return opError("input and filter are required");
   if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
@@ -809,20 +809,9 @@ LogicalResult Importer::convertTransposeConv() {
   FailureOr<Value> input = operand(2);
   if (failed(input))
     return failure();
-  Value bias;
-  if (biasTensor >= 0) {
-    if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
-      return failure();
-    if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{channelsOut})
-      return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
-                     " must have shape [" + Twine(channelsOut) + "]");
-    FailureOr<Value> value = operand(3);
-    if (failed(value))
-      return failure();
-    bias = *value;
-  } else {
-    bias = splat<int32_t>({channelsOut}, i32(), 0);
-  }
+  FailureOr<Value> bias = biasOperand(3, channelsOut);
+  if (failed(bias))
+    return failure();
   // Input pixel i lands on output rows i * stride - pad + k: a stride-1
   // correlation with the flipped filter over the input upsampled with zero
   // points (which add nothing), padded by kernel - 1 - pad in front. Every
@@ -858,7 +847,7 @@ LogicalResult Importer::convertTransposeConv() {
   // TFLite Micro ignores the filter zero point of int8 convolutions.
   Value acc = emit("tosa.conv2d", tensorOf(out, i32()),
                    {upsampled, constant<int8_t>(flipped, filterShape, i8()),
-                    bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
+                    *bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
                    {arrayAttr("pad", pad), arrayAttr("stride", {1, 1}),
                     arrayAttr("dilation", {1, 1}),
                     attr("acc_type", TypeAttr::get(i32()))});

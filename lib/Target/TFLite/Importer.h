@@ -422,12 +422,17 @@ private:
   /// height and width, with that zero point, and nothing else reads it.
   tosa::PadOp foldablePad(int32_t tensor, int32_t zeroPoint);
   LogicalResult define(unsigned position, Value value);
+  /// The int32 bias of a convolution with `channels` outputs at input
+  /// `position`, or zeros when the operator has none.
+  FailureOr<Value> biasOperand(unsigned position, int64_t channels);
 
   //===--------------------------------------------------------------------===//
   // Operators
   //===--------------------------------------------------------------------===//
 
   LogicalResult convertOperator();
+  /// The names of the builtin operators convertOperator converts.
+  static std::string supportedOperatorList();
   LogicalResult convertConvolution(bool depthwise);
   LogicalResult convertFullyConnected();
   LogicalResult convertAdd();

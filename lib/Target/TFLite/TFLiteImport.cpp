@@ -160,7 +160,7 @@ FailureOr<Quant> Importer::activationQuant(int32_t index, StringRef what) {
 }
 
 FailureOr<tflite::Range> Importer::activationRange(Activation activation,
-                                           Quant output) {
+                                                   Quant output) {
   // Quantize() of CalculateActivationRangeQuantized: float division, then
   // TfLiteRound, then the zero point.
   auto quantize = [&](float real) -> int64_t {
@@ -284,7 +284,7 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
   if (failed(expectCounts(2, 3, 1)))
     return failure();
   int32_t inputTensor = inputIndex(0), filterTensor = inputIndex(1),
-          biasTensor = inputIndex(2), outputTensor = currentOp->outputs[0];
+          outputTensor = currentOp->outputs[0];
   if (inputTensor < 0 || filterTensor < 0)
     return opError("input and filter are required");
   if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
@@ -381,20 +381,9 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
   FailureOr<Value> filter = materialize(filterTensor);
   if (failed(input) || failed(filter))
     return failure();
-  Value bias;
-  if (biasTensor >= 0) {
-    if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
-      return failure();
-    if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{channelsOut})
-      return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
-                     " must have shape [" + Twine(channelsOut) + "]");
-    FailureOr<Value> value = operand(2);
-    if (failed(value))
-      return failure();
-    bias = *value;
-  } else {
-    bias = splat<int32_t>({channelsOut}, i32(), 0);
-  }
+  FailureOr<Value> bias = biasOperand(2, channelsOut);
+  if (failed(bias))
+    return failure();
 
   Value weights = *filter;
   if (depthwise) {
@@ -427,7 +416,7 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
   Value acc = emit(
       depthwise ? "tosa.depthwise_conv2d" : "tosa.conv2d",
       tensorOf(accShape, i32()),
-      {cropped, weights, bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
+      {cropped, weights, *bias, scalarI8(inQuant->zeroPoint), scalarI8(0)},
       {arrayAttr("pad", {h.padBefore, h.padAfter, w.padBefore, w.padAfter}),
        arrayAttr("stride", {strideH, strideW}),
        arrayAttr("dilation", {dilationH, dilationW}),
@@ -459,11 +448,23 @@ tosa::PadOp Importer::foldablePad(int32_t tensor, int32_t zeroPoint) {
   return pad;
 }
 
+FailureOr<Value> Importer::biasOperand(unsigned position, int64_t channels) {
+  int32_t biasTensor = inputIndex(position);
+  if (biasTensor < 0)
+    return splat<int32_t>({channels}, i32(), 0);
+  if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
+    return failure();
+  if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{channels})
+    return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
+                   " must have shape [" + Twine(channels) + "]");
+  return operand(position);
+}
+
 LogicalResult Importer::convertFullyConnected() {
   if (failed(expectCounts(2, 3, 1)))
     return failure();
   int32_t inputTensor = inputIndex(0), filterTensor = inputIndex(1),
-          biasTensor = inputIndex(2), outputTensor = currentOp->outputs[0];
+          outputTensor = currentOp->outputs[0];
   if (inputTensor < 0 || filterTensor < 0)
     return opError("input and weights are required");
   if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
@@ -543,26 +544,15 @@ LogicalResult Importer::convertFullyConnected() {
   FailureOr<Value> filter = materialize(filterTensor);
   if (failed(input) || failed(filter))
     return failure();
-  Value bias;
-  if (biasTensor >= 0) {
-    if (failed(expectType(biasTensor, TensorElementType::Int32, "bias")))
-      return failure();
-    if (graph.tensors[biasTensor].shape != ArrayRef<int64_t>{units})
-      return opError("bias " + shapeString(graph.tensors[biasTensor].shape) +
-                     " must have shape [" + Twine(units) + "]");
-    FailureOr<Value> value = operand(2);
-    if (failed(value))
-      return failure();
-    bias = *value;
-  } else {
-    bias = splat<int32_t>({units}, i32(), 0);
-  }
+  FailureOr<Value> bias = biasOperand(2, units);
+  if (failed(bias))
+    return failure();
   // A 1x1 convolution over `batches` pixels: TOSA's conv2d carries the
   // bias and both zero points, and Pex's kernel fusion knows it.
   Value rows = reshape(*input, {batches, 1, 1, depth});
   Value weights = reshape(*filter, {units, 1, 1, depth});
   Value acc = emit("tosa.conv2d", tensorOf({batches, 1, 1, units}, i32()),
-                   {rows, weights, bias, scalarI8(inQuant->zeroPoint),
+                   {rows, weights, *bias, scalarI8(inQuant->zeroPoint),
                     scalarI8(filterZeroPoint)},
                    {arrayAttr("pad", {0, 0, 0, 0}), arrayAttr("stride", {1, 1}),
                     arrayAttr("dilation", {1, 1}),
@@ -1355,8 +1345,64 @@ LogicalResult Importer::convertOperator() {
     return convertBatchMatMul();
   default:
     return opError("builtin operator " + Twine(code.builtinCode) +
-                   " is not supported by the importer");
+                   " is not supported by the importer (supported: " +
+                   supportedOperatorList() +
+                   "; docs/tflite-import.md says why the others are not)");
   }
+}
+
+std::string Importer::supportedOperatorList() {
+  // The operators convertOperator dispatches, by name.
+  static const BuiltinOperator kSupported[] = {
+      BuiltinOperator::Add,
+      BuiltinOperator::AveragePool2D,
+      BuiltinOperator::BatchMatMul,
+      BuiltinOperator::Concatenation,
+      BuiltinOperator::Conv2D,
+      BuiltinOperator::DepthToSpace,
+      BuiltinOperator::DepthwiseConv2D,
+      BuiltinOperator::Dequantize,
+      BuiltinOperator::ExpandDims,
+      BuiltinOperator::FullyConnected,
+      BuiltinOperator::HardSwish,
+      BuiltinOperator::LeakyRelu,
+      BuiltinOperator::Logistic,
+      BuiltinOperator::MaxPool2D,
+      BuiltinOperator::Maximum,
+      BuiltinOperator::Mean,
+      BuiltinOperator::Minimum,
+      BuiltinOperator::Mul,
+      BuiltinOperator::Pack,
+      BuiltinOperator::Pad,
+      BuiltinOperator::PadV2,
+      BuiltinOperator::Prelu,
+      BuiltinOperator::Quantize,
+      BuiltinOperator::ReduceMax,
+      BuiltinOperator::Relu,
+      BuiltinOperator::Relu6,
+      BuiltinOperator::ReluN1To1,
+      BuiltinOperator::Reshape,
+      BuiltinOperator::ResizeBilinear,
+      BuiltinOperator::ResizeNearestNeighbor,
+      BuiltinOperator::Slice,
+      BuiltinOperator::Softmax,
+      BuiltinOperator::SpaceToDepth,
+      BuiltinOperator::Split,
+      BuiltinOperator::SplitV,
+      BuiltinOperator::SquaredDifference,
+      BuiltinOperator::Squeeze,
+      BuiltinOperator::StridedSlice,
+      BuiltinOperator::Sub,
+      BuiltinOperator::Sum,
+      BuiltinOperator::Tanh,
+      BuiltinOperator::Transpose,
+      BuiltinOperator::TransposeConv,
+      BuiltinOperator::Unpack};
+  SmallVector<std::string> names;
+  for (BuiltinOperator op : kSupported)
+    names.push_back(builtinOperatorName(static_cast<int32_t>(op)));
+  llvm::sort(names);
+  return llvm::join(names, ", ");
 }
 
 OwningOpRef<ModuleOp> Importer::import() {
