@@ -1,6 +1,7 @@
 //===- MemoryModel.cpp - SRAM model of a schedule -------------------------===//
 
 #include "pex/Analysis/MemoryModel.h"
+#include "pex/Analysis/ChannelGroups.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/AsmState.h"
@@ -542,7 +543,7 @@ MemoryReport MemoryReport::build(func::FuncOp func) {
   report.formed = buildSchedule(graph, report.chains);
   report.formedLiveness = report.formed.computeLiveness();
   func.walk([&](Operation *op) {
-    auto hint = op->getAttrOfType<DictionaryAttr>("pex.prune_hint");
+    auto hint = op->getAttrOfType<DictionaryAttr>(pex::kPruneHintAttrName);
     if (!hint)
       return;
     auto get = [&](StringRef key) -> int64_t {

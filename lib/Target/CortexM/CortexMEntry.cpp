@@ -23,8 +23,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr StringLiteral kModelAttr = "pex.model";
-
 bool isIdentifier(StringRef name) {
   if (name.empty() || !(llvm::isAlpha(name.front()) || name.front() == '_'))
     return false;
@@ -137,7 +135,7 @@ struct PexCortexMEntryPass
       ret.getOperandsMutable().assign(zero);
     });
 
-    module->setAttr(kModelAttr,
+    module->setAttr(pex::kModelAttrName,
                     b.getDictionaryAttr({
                         b.getNamedAttr("name", b.getStringAttr(name)),
                         b.getNamedAttr("entry", b.getStringAttr(runName)),

@@ -9,6 +9,7 @@
 
 #include "pex/Analysis/ArenaPlanner.h"
 #include "pex/Target/CortexM/CortexMTarget.h"
+#include "pex/Target/CortexM/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -59,7 +60,7 @@ struct Tensor {
 
 LogicalResult mlir::pex::emitCortexMHeader(Operation *op,
                                            llvm::raw_ostream &os) {
-  auto model = op->getAttrOfType<DictionaryAttr>("pex.model");
+  auto model = op->getAttrOfType<DictionaryAttr>(pex::kModelAttrName);
   auto arena = op->getAttrOfType<DictionaryAttr>(pex::kArenaAttrName);
   if (!model || !arena)
     return op->emitError("no 'pex.model' and 'pex.arena' attributes: compile "

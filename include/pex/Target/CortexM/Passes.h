@@ -9,6 +9,10 @@
 
 namespace mlir::pex {
 
+/// The module attribute in which --pex-cortexm-entry describes the entry
+/// point's inputs and outputs for the header emitter.
+inline constexpr llvm::StringLiteral kModelAttrName = "pex.model";
+
 #define GEN_PASS_DECL
 #include "pex/Target/CortexM/Passes.h.inc"
 
