@@ -165,7 +165,7 @@ LogicalResult Importer::convertSqueezeOrExpandDims(bool squeeze) {
   if (squeeze) {
     SqueezeOptions o = readSqueezeOptions(reader, currentOp->options);
     if (!reader.ok())
-      return error(reader.getError().offset, reader.getError().message);
+      return readerError();
     // No squeeze_dims: every dimension of size 1 goes.
     SmallVector<bool> drop(rank, o.squeezeDims.empty());
     for (int32_t dim : o.squeezeDims) {
@@ -242,7 +242,7 @@ LogicalResult Importer::convertStridedSlice() {
     return failure();
   StridedSliceOptions o = readStridedSliceOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.offset)
     return opError("the offset option is not supported (TFLite Micro "
                    "ignores it)");
@@ -408,7 +408,7 @@ LogicalResult Importer::convertSplit(bool sizes) {
   SingleIntOptions o =
       readSingleIntOptions(reader, currentOp->options, "num_splits");
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.value != static_cast<int32_t>(outputs))
     return opError("num_splits is " + Twine(o.value) +
                    " but the operator has " + Twine(outputs) + " outputs");
@@ -459,7 +459,7 @@ LogicalResult Importer::convertPack() {
   int32_t outputTensor = currentOp->outputs[0];
   PackOptions o = readPackOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.count != static_cast<int32_t>(inputs))
     return opError("values_count is " + Twine(o.count) +
                    " but the operator has " + Twine(inputs) + " inputs");
@@ -501,7 +501,7 @@ LogicalResult Importer::convertUnpack() {
     return failure();
   PackOptions o = readPackOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   ArrayRef<int64_t> inShape =
       cast<RankedTensorType>(input->getType()).getShape();
   int64_t rank = inShape.size();
@@ -535,7 +535,7 @@ LogicalResult Importer::convertDepthToSpace(bool toSpace) {
   SingleIntOptions o =
       readSingleIntOptions(reader, currentOp->options, "block_size");
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   ArrayRef<int64_t> in = cast<RankedTensorType>(input->getType()).getShape();
   int64_t b = o.value;
   if (in.size() != 4 || b < 1 || b > (1 << 12))
@@ -614,7 +614,7 @@ LogicalResult Importer::convertResizeNearest() {
   ResizeOptions o =
       readResizeOptions(reader, currentOp->options, /*bilinear=*/false);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   ArrayRef<int64_t> in = cast<RankedTensorType>(input->getType()).getShape();
   ArrayRef<int64_t> out = graph.tensors[outputTensor].shape;
   if (failed(checkResizeSize(in, out)))
@@ -661,13 +661,12 @@ LogicalResult Importer::convertResizeBilinear() {
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
     return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
     return failure();
   ResizeOptions o =
       readResizeOptions(reader, currentOp->options, /*bilinear=*/true);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.alignCorners && o.halfPixelCenters)
     return opError("align_corners and half_pixel_centers are exclusive");
   ArrayRef<int64_t> in = graph.tensors[inputTensor].shape;
@@ -744,13 +743,13 @@ LogicalResult Importer::convertTransposeConv() {
           outputTensor = currentOp->outputs[0];
   if (inputTensor < 0 || filterTensor < 0)
     return opError("input and filter are required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(filterTensor, TensorElementType::Int8, "filter")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"},
+                         {filterTensor, "filter"},
+                         {outputTensor, "output"}})))
     return failure();
   TransposeConvOptions o = readTransposeConvOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.activation != Activation::None)
     return opError("a fused activation on TRANSPOSE_CONV is not supported");
   ArrayRef<int64_t> in = graph.tensors[inputTensor].shape;
@@ -861,13 +860,12 @@ LogicalResult Importer::convertBatchMatMul() {
           outputTensor = currentOp->outputs[0];
   if (lhsTensor < 0 || rhsTensor < 0)
     return opError("both inputs are required");
-  if (failed(expectType(lhsTensor, TensorElementType::Int8, "lhs")) ||
-      failed(expectType(rhsTensor, TensorElementType::Int8, "rhs")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8(
+          {{lhsTensor, "lhs"}, {rhsTensor, "rhs"}, {outputTensor, "output"}})))
     return failure();
   BatchMatMulOptions o = readBatchMatMulOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   ArrayRef<int64_t> lhsShape = graph.tensors[lhsTensor].shape;
   ArrayRef<int64_t> rhsShape = graph.tensors[rhsTensor].shape;
   ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;

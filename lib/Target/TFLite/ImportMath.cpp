@@ -92,9 +92,9 @@ FailureOr<Importer::Binary> Importer::binaryOperands(bool quantised,
           outputTensor = currentOp->outputs[0];
   if (lhsTensor < 0 || rhsTensor < 0)
     return opError("both inputs are required");
-  if (failed(expectType(lhsTensor, TensorElementType::Int8, "input 0")) ||
-      failed(expectType(rhsTensor, TensorElementType::Int8, "input 1")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{lhsTensor, "input 0"},
+                         {rhsTensor, "input 1"},
+                         {outputTensor, "output"}})))
     return failure();
 
   ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
@@ -137,7 +137,7 @@ FailureOr<Importer::Binary> Importer::binaryOperands(bool quantised,
     // AddOptions, SubOptions and MulOptions start with the activation.
     AddOptions o = readAddOptions(reader, currentOp->options);
     if (!reader.ok())
-      return error(reader.getError().offset, reader.getError().message);
+      return readerError();
     FailureOr<Range> range = activationRange(o.activation, result.outQuant);
     if (failed(range))
       return failure();
@@ -213,8 +213,7 @@ FailureOr<Value> Importer::unaryOperand(Quant *inQuant, Quant *outQuant) {
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
     return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
     return failure();
   if (graph.tensors[inputTensor].shape != graph.tensors[outputTensor].shape)
     return opError("input and output shapes differ");
@@ -412,7 +411,7 @@ LogicalResult Importer::convertHardSwish() {
 LogicalResult Importer::convertLeakyRelu() {
   LeakyReluOptions o = readLeakyReluOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   Quant in, out;
   FailureOr<Value> input = unaryOperand(&in, &out);
   if (failed(input))
@@ -493,12 +492,11 @@ FailureOr<SmallVector<int64_t>> Importer::reducedAxes() {
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
     return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
     return failure();
   ReducerOptions o = readReducerOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   FailureOr<SmallVector<int32_t>> axes =
       constantValues<int32_t>(1, TensorElementType::Int32, "axis");
   if (failed(axes))

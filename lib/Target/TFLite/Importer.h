@@ -412,6 +412,13 @@ private:
                              size_t outputs);
   LogicalResult expectType(int32_t index, TensorElementType type,
                            StringRef what);
+  /// expectType(INT8) for each (tensor, what), stopping at the first error.
+  LogicalResult
+  expectInt8(std::initializer_list<std::pair<int32_t, StringRef>> tensors);
+  /// The error the flatbuffer reader stopped at (an options table).
+  LogicalResult readerError() {
+    return error(reader.getError().offset, reader.getError().message);
+  }
   FailureOr<Quant> activationQuant(int32_t index, StringRef what);
   FailureOr<Range> activationRange(Activation activation, Quant output);
   FailureOr<Window> window(int64_t input, int64_t kernel, int64_t stride,

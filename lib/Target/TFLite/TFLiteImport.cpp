@@ -59,7 +59,7 @@ FailureOr<Value> Importer::materialize(int32_t index) {
                                   " is not supported");
   ArrayRef<uint8_t> data = constantData(index);
   if (!reader.charge(data.size(), tensor.fileOffset, "constant data"))
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   RankedTensorType type = tensorOf(tensor.shape, element);
   ArrayRef<char> raw(reinterpret_cast<const char *>(data.data()), data.size());
   bool splat = false;
@@ -101,7 +101,7 @@ FailureOr<SmallVector<T>> Importer::constantValues(unsigned position,
     return opError(what + " (tensor " + Twine(index) + ") must be a constant");
   ArrayRef<uint8_t> data = constantData(index);
   if (!reader.charge(data.size(), tensor.fileOffset, "constant data"))
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   SmallVector<T> result(data.size() / sizeof(T));
   std::memcpy(result.data(), data.data(), result.size() * sizeof(T));
   return result;
@@ -132,6 +132,14 @@ LogicalResult Importer::expectType(int32_t index, TensorElementType type,
     return opError(what + " (tensor " + Twine(index) + ") is " +
                    tensorTypeName(actual) + "; only " +
                    tensorTypeName(static_cast<int8_t>(type)) + " is supported");
+  return success();
+}
+
+LogicalResult Importer::expectInt8(
+    std::initializer_list<std::pair<int32_t, StringRef>> tensors) {
+  for (auto [index, what] : tensors)
+    if (failed(expectType(index, TensorElementType::Int8, what)))
+      return failure();
   return success();
 }
 
@@ -287,9 +295,9 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
           outputTensor = currentOp->outputs[0];
   if (inputTensor < 0 || filterTensor < 0)
     return opError("input and filter are required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(filterTensor, TensorElementType::Int8, "filter")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"},
+                         {filterTensor, "filter"},
+                         {outputTensor, "output"}})))
     return failure();
   const TensorInfo &filterInfo = graph.tensors[filterTensor];
   ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
@@ -319,7 +327,7 @@ LogicalResult Importer::convertConvolution(bool depthwise) {
     dilationH = o.dilationH, dilationW = o.dilationW;
   }
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
 
   int64_t channelsIn = inShape[3];
   int64_t channelsOut = depthwise ? filterShape[3] : filterShape[0];
@@ -467,14 +475,14 @@ LogicalResult Importer::convertFullyConnected() {
           outputTensor = currentOp->outputs[0];
   if (inputTensor < 0 || filterTensor < 0)
     return opError("input and weights are required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(filterTensor, TensorElementType::Int8, "weights")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"},
+                         {filterTensor, "weights"},
+                         {outputTensor, "output"}})))
     return failure();
   FullyConnectedOptions o =
       readFullyConnectedOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.weightsFormat != 0)
     return opError("shuffled weights formats are not supported");
   const TensorInfo &filterInfo = graph.tensors[filterTensor];
@@ -638,12 +646,11 @@ LogicalResult Importer::convertPool(bool average) {
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
     return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
     return failure();
   Pool2DOptions o = readPool2DOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   ArrayRef<int64_t> inShape = graph.tensors[inputTensor].shape;
   ArrayRef<int64_t> outShape = graph.tensors[outputTensor].shape;
   if (inShape.size() != 4 || outShape.size() != 4)
@@ -830,7 +837,7 @@ LogicalResult Importer::convertConcatenation() {
   const TensorInfo &out = graph.tensors[outputTensor];
   ConcatenationOptions o = readConcatenationOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   if (o.activation != Activation::None)
     return opError("a fused activation on CONCATENATION is rejected by "
                    "TFLite Micro");
@@ -903,12 +910,11 @@ LogicalResult Importer::convertSoftmax() {
   int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
   if (inputTensor < 0)
     return opError("the input is required");
-  if (failed(expectType(inputTensor, TensorElementType::Int8, "input")) ||
-      failed(expectType(outputTensor, TensorElementType::Int8, "output")))
+  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
     return failure();
   SoftmaxOptions o = readSoftmaxOptions(reader, currentOp->options);
   if (!reader.ok())
-    return error(reader.getError().offset, reader.getError().message);
+    return readerError();
   ArrayRef<int64_t> shape = graph.tensors[inputTensor].shape;
   if (shape.empty() ||
       shape != ArrayRef<int64_t>(graph.tensors[outputTensor].shape))
