@@ -199,10 +199,29 @@ def logistic(seed: int = 9) -> Model:
     return m
 
 
+def log_softmax(seed: int = 12) -> Model:
+    """int8 LOG_SOFTMAX over 7 values with a coarse input scale (differences
+    below -62 drop out of the sum), over 1000 values (sums up to 2^29) and
+    over a single value."""
+    m = Model()
+    specs = [("coarse", (3, 7), 0.31, 5), ("wide", (2, 1000), 0.02, -20),
+             ("single", (2, 1), 0.1, 0)]
+    inputs, outputs = [], []
+    for name, shape, scale, zero_point in specs:
+        x = m.add_tensor(name, shape, "int8", quant=Q([scale], [zero_point]))
+        y = m.add_tensor(name + "_log", shape, "int8", quant=Q([16 / 256], [127]))
+        m.add_operator("LOG_SOFTMAX", [x], [y])
+        inputs.append(x)
+        outputs.append(y)
+    m.inputs, m.outputs = inputs, outputs
+    return m
+
+
 MODELS: dict[str, Callable[[], Model]] = {
     "conv_relu6": conv_relu6, "dwconv": dwconv, "fully_connected": fully_connected,
     "add": add, "pools": pools, "reshape_softmax": reshape_softmax, "mean": mean,
     "pad_concat": pad_concat, "quantize": quantize, "logistic": logistic,
+    "log_softmax": log_softmax,
 }
 
 

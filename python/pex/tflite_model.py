@@ -48,7 +48,7 @@ BUILTIN_CODES = {
     "LOGISTIC": 14, "MAX_POOL_2D": 17, "RESHAPE": 22, "SOFTMAX": 25,
     "TANH": 28, "CUSTOM": 32, "PAD": 34, "MEAN": 40, "QUANTIZE": 114,
     "DIV": 42, "SUM": 74, "REDUCE_MAX": 82, "LEAKY_RELU": 98,
-    "TRANSPOSE": 39, "SQUEEZE": 43,
+    "TRANSPOSE": 39, "SQUEEZE": 43, "LOG_SOFTMAX": 50,
 }
 BUILTIN_NAMES = {v: k for k, v in BUILTIN_CODES.items()}
 
@@ -90,6 +90,7 @@ OPTIONS: dict[str, tuple[int, list[tuple[int, str, str, Any]]]] = {
     "SUM": (27, [(0, "B", "keep_dims", False)]),
     "LEAKY_RELU": (75, [(0, "f", "alpha", 0.0)]),
     "TRANSPOSE": (26, []),
+    "LOG_SOFTMAX": (36, []),
 }
 OPTIONS["REDUCE_MAX"] = OPTIONS["SUM"]
 OPTIONS["MAX_POOL_2D"] = OPTIONS["AVERAGE_POOL_2D"]

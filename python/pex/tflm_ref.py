@@ -306,6 +306,82 @@ def _softmax(x, op, m):
     return out.reshape(x.shape).astype(np.int8)
 
 
+def log_x_ge_1(x: int) -> int:
+    """log_x_for_x_greater_than_or_equal_to_1<5> of a raw Q12.19 value: raw Q5.26.
+
+    gemmlowp's fixed-point steps one by one, on Python integers (the kernel
+    reinterprets x as Q0.31, normalises it twice and evaluates a rational
+    approximation around sqrt(sqrt(1/2))); accumulation in Q6.25.
+    """
+    def mul(a: int, b: int) -> int:
+        return int(srdhm(a, b))
+
+    def shl_param(v: int, exponent: int) -> int:  # SaturatingRoundingMultiplyByPOTParam
+        return v if exponent == 0 else int(sat_shl(v, exponent))
+
+    def clz(v: int) -> int:
+        return 32 - (v & 0xFFFFFFFF).bit_length()
+
+    def add(a: int, b: int) -> int:
+        return int(wrap32(a + b))
+
+    log_2, sqrt_sqrt_half, sqrt_half = 1488522236, 1805811301, 1518500250
+    alpha_n, alpha_d, alpha_i, alpha_f = 117049297, 127690142, 1057819769, 638450708
+    input_bits, accum_bits = 12, 6
+    shifted_quarter = int(rdpot(536870912, accum_bits))
+    headroom_plus_1 = clz(x)
+    r_a = shl_param(mul(shl_param(x, headroom_plus_1 - 1), sqrt_half), 1)
+    z_a_pow_2_adj = max(min(shl_param(input_bits - headroom_plus_1, 31 - accum_bits)
+                            + shifted_quarter, INT32_MAX), INT32_MIN)
+    z_b = mul(x, sqrt_half)
+    z_b_headroom = clz(z_b) - 1
+    r_b = shl_param(x, z_b_headroom)  # the kernel shifts x, not z_b
+    z_b_pow_2_adj = max(min(shl_param(input_bits - z_b_headroom, 31 - accum_bits)
+                            - shifted_quarter, INT32_MAX), INT32_MIN)
+    r = min(r_a, r_b)
+    z_pow_2_adj = max(z_a_pow_2_adj, z_b_pow_2_adj)
+    total = r + sqrt_sqrt_half  # RoundingHalfSum in 64 bits
+    p = (total + 1) // 2 if total >= 0 else -((1 - total) // 2)
+    q = add(r, -sqrt_sqrt_half)
+    q = add(q, q)
+    common_sq = mul(q, q)
+    num = add(mul(q, r), mul(mul(q, common_sq), alpha_n))
+    denom_minus_one = add(mul(p, add(add(alpha_i, q), mul(alpha_d, common_sq))),
+                          mul(alpha_f, q))
+    recip = int(one_over_one_plus_x(denom_minus_one))
+    num_scaled = int(rdpot(num, accum_bits))
+    accumulated = add(mul(z_pow_2_adj, log_2), mul(num_scaled, recip))
+    return int(sat_shl(accumulated, accum_bits - 5))
+
+
+def _log_softmax(x, op, m):
+    """reference_ops::LogSoftmax<int8_t> (output scale 16/256, zero point 127)."""
+    scale, _ = _quant(m.tensors[op.inputs[0]])
+    real = min(scale * (1 << 26), (1 << 31) - 1.0)
+    if real <= 1.0:
+        raise UnsupportedModel("log_softmax: input scale too small")
+    multiplier, left_shift = quantize_multiplier(real)
+    reverse_real = (1 << (31 - left_shift)) / multiplier
+    if not 0.0 < reverse_real < 1.0:
+        raise UnsupportedModel("log_softmax: reverse scaling not below 1")
+    reverse_multiplier, reverse_shift = quantize_multiplier(reverse_real)
+    diff_min = -math.floor(31 * (1 << 26) / (1 << left_shift))
+    flat = x.reshape(-1, x.shape[-1]).astype(np.int64)
+    out = np.empty_like(flat)
+    for row in range(flat.shape[0]):
+        diff = flat[row] - flat[row].max()
+        in_q5 = mbqm(diff, multiplier, left_shift)
+        valid = diff >= diff_min
+        total = int(np.where(valid, rdpot(exp_on_negative_values(in_q5, 5), 12), 0).sum())
+        log_sum = log_x_ge_1(total)
+        adjusted = max(diff_min - 1,
+                       int(mbqm(int(wrap32(log_sum + INT32_MIN)), reverse_multiplier,
+                                reverse_shift)))
+        value = np.clip(rdpot(wrap32(in_q5 - log_sum), 22) + 127, -128, 127)
+        out[row] = np.where(diff > adjusted, value, -128)
+    return out.reshape(x.shape).astype(np.int8)
+
+
 def logistic_table(scale: float, zero_point: int) -> np.ndarray:
     """reference_integer_ops::Logistic for every int8 input, by x + 128."""
     fraction, left_shift = math.frexp(scale * (1 << 27))
@@ -384,6 +460,8 @@ def eval_operator(op: Operator, m: Model, env: dict[int, np.ndarray]) -> np.ndar
         return args[0].reshape(m.tensors[op.outputs[0]].shape)
     if code == "SOFTMAX":
         return _softmax(args[0], op, m)
+    if code == "LOG_SOFTMAX":
+        return _log_softmax(args[0], op, m)
     if code == "LOGISTIC":
         scale, zp = _quant(m.tensors[op.inputs[0]])
         return logistic_table(scale, zp)[args[0].astype(np.int64) + 128]
@@ -402,6 +480,13 @@ def eval_operator(op: Operator, m: Model, env: dict[int, np.ndarray]) -> np.ndar
     if code == "DEQUANTIZE":
         return _dequantize(args[0], op, m)
     raise UnsupportedModel(f"operator {code}")
+
+
+#: The operators :func:`eval_operator` emulates.
+EMULATED = frozenset({
+    "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "AVERAGE_POOL_2D",
+    "MAX_POOL_2D", "RESHAPE", "SOFTMAX", "LOG_SOFTMAX", "LOGISTIC", "MEAN", "PAD",
+    "CONCATENATION", "QUANTIZE", "DEQUANTIZE"})
 
 
 def run(m: Model, inputs: Sequence[np.ndarray]) -> dict[int, np.ndarray]:

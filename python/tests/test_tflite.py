@@ -6,7 +6,8 @@ Run from the repository root with
 
 - The flatbuffer writer and reader round-trip every generated model.
 - The numpy emulation of TensorFlow Lite Micro (pex.tflm_ref) reproduces
-  TFLM's own tensor dumps of the MLPerf Tiny models (skipped without them).
+  TFLM's own tensor dumps of the MLPerf Tiny models and TFLM's outputs on
+  the per-operator cases it emulates (skipped without them).
 - Every generated model, imported by pex-translate and run through the
   upstream TOSA lowering with mlir-runner-22, equals that emulation on every
   tensor, for random inputs and for inputs aimed at the rounding corner
@@ -23,12 +24,18 @@ import unittest
 import numpy as np
 
 from pex import tflite_gen, tflite_verify, tflm_ref
-from pex.tflite_model import Model, parse, serialize
+from pex.tflite_model import NUMPY_TYPES, Model, parse, serialize
 
 MODELS_DIR = os.environ.get(
     "PEX_MLPERF_TINY_DIR",
     os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, "shared",
                  "models", "mlperf-tiny"))
+
+
+OPS_DIR = os.environ.get(
+    "PEX_TFLM_OPS_DIR",
+    os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, "shared",
+                 "models", "ops"))
 
 
 def _translate_available() -> bool:
@@ -126,6 +133,49 @@ class EmulatorOnReferenceModelsTest(unittest.TestCase):
                         np.testing.assert_array_equal(env[index], want)
 
 
+@unittest.skipUnless(os.path.isdir(OPS_DIR), "the TFLite Micro operator cases not found")
+class EmulatorOnOperatorCasesTest(unittest.TestCase):
+    """pex.tflm_ref equals TensorFlow Lite Micro's outputs on every operator
+    case of ../shared/models/ops whose operators it emulates."""
+
+    def test_every_emulated_case(self) -> None:
+        checked = []
+        for case in sorted(os.listdir(OPS_DIR)):
+            directory = os.path.join(OPS_DIR, case)
+            if not os.path.isdir(directory):
+                continue
+            with open(os.path.join(directory, "model.tflite"), "rb") as f:
+                model = parse(f.read())
+            if any(op.opcode not in tflm_ref.EMULATED for op in model.operators):
+                continue
+            many_in, many_out = len(model.inputs) > 1, len(model.outputs) > 1
+            k = 0
+            while True:
+                names = [f"input{k}.{j}.bin" if many_in else f"input{k}.bin"
+                         for j in range(len(model.inputs))]
+                if not os.path.exists(os.path.join(directory, names[0])):
+                    break
+                arrays = [np.fromfile(os.path.join(directory, name),
+                                      dtype=NUMPY_TYPES[model.tensors[index].type])
+                          for name, index in zip(names, model.inputs)]
+                try:
+                    env = tflm_ref.run(model, arrays)
+                except tflm_ref.UnsupportedModel:
+                    break  # an option the emulation lacks (a fused TANH)
+                for j, index in enumerate(model.outputs):
+                    name = f"output{k}.{j}.bin" if many_out else f"output{k}.bin"
+                    got = env[index].ravel()
+                    want = np.fromfile(os.path.join(directory, name), dtype=got.dtype)
+                    with self.subTest(case=case, input=k, output=j):
+                        np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))
+                k += 1
+            if k:
+                checked.append(case)
+        self.assertIn("log_softmax_d10", checked)
+        self.assertIn("log_softmax_rows13", checked)
+        self.assertGreaterEqual(len(checked), 30)
+
+
 def _stress_inputs(name: str, model: Model) -> list[list[np.ndarray]]:
     """Inputs aimed at the rounding corner cases of a model."""
     if name == "logistic":
@@ -149,6 +199,15 @@ def _stress_inputs(name: str, model: Model) -> list[list[np.ndarray]]:
         size = 4 * 64
         flat = np.concatenate([flat, np.zeros((-len(flat)) % size, np.float32)])
         return [[chunk.reshape(4, 64)] for chunk in flat.reshape(-1, size)]
+    if name == "log_softmax":
+        # Rows of equal values (the largest sum for a depth) and one-hot rows
+        # (a sum of 1, the smallest).
+        flat = [np.full(s, v, np.int8) for s, v in (((3, 7), -128), ((2, 1000), 127),
+                                                     ((2, 1), -1))]
+        hot = [np.full(a.shape, -128, np.int8) for a in flat]
+        for a in hot:
+            a[:, 0] = 127
+        return [flat, hot]
     if name == "pools":
         # Pairs of values whose sums are odd and negative: ties of the
         # even-count windows.

@@ -2,7 +2,8 @@
 //
 // The importer's elementwise arithmetic (ADD, SUB, MUL, SQUARED_DIFFERENCE,
 // MAXIMUM, MINIMUM), activations (RELU, RELU_N1_TO_1, RELU6, HARD_SWISH,
-// LEAKY_RELU, PRELU, TANH) and reductions (MEAN, SUM, REDUCE_MAX). Each one
+// LEAKY_RELU, PRELU, TANH), reductions (MEAN, SUM, REDUCE_MAX) and the
+// normalisations SOFTMAX and LOG_SOFTMAX. Each one
 // reproduces TensorFlow Lite Micro's int8 reference kernel exactly;
 // docs/tflite-import.md derives the mappings.
 //
@@ -627,4 +628,251 @@ LogicalResult Importer::convertReduceMax() {
   for (int64_t d : *reduced)
     result = reduce("tosa.reduce_max", result, d);
   return define(0, reshape(result, graph.tensors[outputTensor].shape));
+}
+
+//===----------------------------------------------------------------------===//
+// SOFTMAX and LOG_SOFTMAX
+//===----------------------------------------------------------------------===//
+
+Value Importer::saturatingShiftLeft(Value value, int exponent) {
+  // gemmlowp's SaturatingRoundingMultiplyByPOT for a positive exponent.
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  int32_t threshold = static_cast<int32_t>((int64_t(1) << (31 - exponent)) - 1);
+  // The shift wraps outside [-threshold, threshold]; the selects replace
+  // those lanes with the saturated values.
+  Value shifted = elementwise("tosa.logical_left_shift", value,
+                              broadcastI32(exponent, rank));
+  Value high = compare("tosa.greater", value, broadcastI32(threshold, rank));
+  Value low = compare("tosa.greater", broadcastI32(-threshold, rank), value);
+  Value result = select(
+      high, broadcastI32(std::numeric_limits<int32_t>::max(), rank), shifted);
+  return select(low, broadcastI32(std::numeric_limits<int32_t>::min(), rank),
+                result);
+}
+
+Value Importer::roundingDivideByPOT(Value value, int exponent) {
+  // TOSA's rounding shift rounds halves up; gemmlowp's RoundingDivideByPOT
+  // rounds them away from zero, so negative exact halves step down by one.
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  Value rounded = elementwise("tosa.arithmetic_right_shift", value,
+                              broadcastI32(exponent, rank),
+                              {attr("round", builder.getBoolAttr(true))});
+  Value remainder = elementwise("tosa.bitwise_and", value,
+                                broadcastI32((1 << exponent) - 1, rank));
+  Value half =
+      compare("tosa.equal", remainder, broadcastI32(1 << (exponent - 1), rank));
+  Value negative = compare("tosa.greater", broadcastI32(0, rank), value);
+  Value tie = elementwise("tosa.logical_and", half, negative);
+  return select(tie, elementwise("tosa.sub", rounded, broadcastI32(1, rank)),
+                rounded);
+}
+
+Value Importer::oneOverOnePlusX(Value value) {
+  // gemmlowp's one_over_one_plus_x_for_x_in_0_1 on a raw Q0.31 value:
+  // RoundingHalfSum(x, 1) is (x >> 1) + 2^30 for every int32 x, then three
+  // Newton-Raphson steps on Q2.29 and Rescale<0> of the Q1.30 result.
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  Value halfDenominator = elementwise(
+      "tosa.add",
+      elementwise("tosa.arithmetic_right_shift", value, broadcastI32(1, rank),
+                  {attr("round", builder.getBoolAttr(false))}),
+      broadcastI32(1 << 30, rank));
+  Value x = elementwise(
+      "tosa.add",
+      multiply(halfDenominator, broadcastI32(-1010580540, rank), 31),
+      broadcastI32(1515870810, rank));
+  for (int i = 0; i < 3; ++i) {
+    Value product = multiply(halfDenominator, x, 31);
+    Value oneMinus =
+        elementwise("tosa.sub", broadcastI32(1 << 29, rank), product);
+    x = elementwise("tosa.add", x,
+                    saturatingShiftLeft(multiply(x, oneMinus, 31), 2));
+  }
+  return saturatingShiftLeft(x, 1);
+}
+
+Value Importer::logOfSum(Value sum) {
+  // log_x_for_x_greater_than_or_equal_to_1<5> of a Q12.19 sum >= 1, the raw
+  // Q5.26 result; the accumulation has 6 integer bits. The kernel's 64-bit
+  // and saturating steps are replaced by int32 ones where the operands'
+  // ranges (sum in [2^19, 2^31)) make them equal; those ranges are noted.
+  auto type = cast<RankedTensorType>(sum.getType());
+  int64_t rank = type.getRank();
+  auto c = [&](int32_t v) { return broadcastI32(v, rank); };
+  auto add = [&](Value a, Value b) { return elementwise("tosa.add", a, b); };
+  auto sub = [&](Value a, Value b) { return elementwise("tosa.sub", a, b); };
+  auto shl = [&](Value a, Value b) {
+    return elementwise("tosa.logical_left_shift", a, b);
+  };
+  auto mul = [&](Value a, Value b) { return multiply(a, b, 31); };
+  const int32_t kLog2 = 1488522236, kSqrtSqrtHalf = 1805811301,
+                kSqrtHalf = 1518500250, kAlphaN = 117049297,
+                kAlphaD = 127690142, kAlphaI = 1057819769, kAlphaF = 638450708;
+  const int inputBits = 12, accumShift = 31 - 6;
+  const int32_t shiftedQuarter = 1 << 23; // Rescale<6>(1/4)
+
+  // z_a = sum read as Q0.31, normalised to [1/2, 1) by its headroom.
+  Value headroomPlusOne = emit("tosa.clz", type, {sum});
+  Value normalised = shl(sum, sub(headroomPlusOne, c(1)));
+  Value rA = saturatingShiftLeft(mul(normalised, c(kSqrtHalf)), 1);
+  // (inputBits - headroomPlusOne) is in [0, 11]: the saturating shift by 25
+  // is exact.
+  Value zAPow2 = add(shl(sub(c(inputBits), headroomPlusOne), c(accumShift)),
+                     c(shiftedQuarter));
+  // z_b = z_a * sqrt(1/2); r_b is z_a (sic, as the kernel) shifted by z_b's
+  // headroom, saturating exactly when that shift reaches z_a's leading zeros.
+  Value zBHeadroom =
+      sub(emit("tosa.clz", type, {mul(sum, c(kSqrtHalf))}), c(1));
+  Value rB =
+      select(compare("tosa.greater", headroomPlusOne, zBHeadroom),
+             shl(sum, zBHeadroom), c(std::numeric_limits<int32_t>::max()));
+  Value zBPow2 =
+      sub(shl(sub(c(inputBits), zBHeadroom), c(accumShift)), c(shiftedQuarter));
+  Value r = elementwise("tosa.minimum", rA, rB);
+  Value zPow2 = elementwise("tosa.maximum", zAPow2, zBPow2);
+
+  // RoundingHalfSum(r, sqrt(sqrt(1/2))) without a 64-bit sum: r > 0 and the
+  // constant is odd.
+  Value p = add(elementwise("tosa.arithmetic_right_shift", r, c(1),
+                            {attr("round", builder.getBoolAttr(false))}),
+                c((kSqrtSqrtHalf + 1) / 2));
+  Value q = sub(r, c(kSqrtSqrtHalf));
+  q = add(q, q);
+  Value commonSq = mul(q, q);
+  Value num = add(mul(q, r), mul(mul(q, commonSq), c(kAlphaN)));
+  Value denominatorMinusOne =
+      add(mul(p, add(add(c(kAlphaI), q), mul(c(kAlphaD), commonSq))),
+          mul(c(kAlphaF), q));
+  Value reciprocal = oneOverOnePlusX(denominatorMinusOne);
+  Value numScaled = roundingDivideByPOT(num, 6);
+  Value accumulated = add(mul(zPow2, c(kLog2)), mul(numScaled, reciprocal));
+  return saturatingShiftLeft(accumulated, 1); // Rescale<5> of Q6.25
+}
+
+LogicalResult Importer::convertSoftmax() {
+  if (failed(expectCounts(1, 1, 1)))
+    return failure();
+  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
+  if (inputTensor < 0)
+    return opError("the input is required");
+  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
+    return failure();
+  SoftmaxOptions o = readSoftmaxOptions(reader, currentOp->options);
+  if (!reader.ok())
+    return readerError();
+  ArrayRef<int64_t> shape = graph.tensors[inputTensor].shape;
+  if (shape.empty() ||
+      shape != ArrayRef<int64_t>(graph.tensors[outputTensor].shape))
+    return opError("input and output must have the same non-scalar shape");
+  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
+  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
+  if (failed(inQuant) || failed(outQuant))
+    return failure();
+  if (outQuant->zeroPoint != -128 || outQuant->scale != 1.0f / 256)
+    return opError("the output must have scale 1/256 and zero point -128, "
+                   "as TFLite Micro requires");
+  int64_t depth = shape.back();
+  // The sum of depth terms of at most 2^19 must leave the output shift
+  // (35 - clz(sum)) within TFLite Micro's check of at most 31.
+  if (depth > 511)
+    return opError("softmax over " + Twine(depth) +
+                   " values can exceed TFLite Micro's output shift limit");
+  const char *reason = "";
+  std::optional<tflm::SoftmaxTables> tables =
+      tflm::softmaxTables(o.beta, inQuant->scale, rounding, &reason);
+  if (!tables)
+    return opError(Twine("unsupported parameters: ") + reason);
+  FailureOr<Value> input = operand(0);
+  if (failed(input))
+    return failure();
+
+  // reference_ops::Softmax<int8_t, int8_t>; the steps follow the kernel.
+  int64_t rank = shape.size(), axis = rank - 1;
+  Value wide = castTo(*input, i32());
+  Value rowMax = castTo(reduce("tosa.reduce_max", *input, axis), i32());
+  // Index of the difference x - max in [-255, 0] into the tables.
+  Value index = elementwise("tosa.add", elementwise("tosa.sub", wide, rowMax),
+                            broadcastI32(255, rank));
+  Value expSumTable = constant<int32_t>(tables->expSum, {1, 256, 1}, i32());
+  Value expTable = constant<int32_t>(tables->exp, {1, 256, 1}, i32());
+  Value sumOfExps = reduce("tosa.reduce_sum", lookup(index, expSumTable), axis);
+
+  // GetReciprocal(sum, 12 integer bits): normalise the sum to [1, 2), then
+  // one_over_one_plus_x_for_x_in_0_1 of the part above 1.
+  Value headroom = emit("tosa.clz", sumOfExps.getType(), {sumOfExps});
+  Value normalised =
+      elementwise("tosa.logical_left_shift", sumOfExps, headroom);
+  Value minusOne = elementwise("tosa.bitwise_and", normalised,
+                               broadcastI32(0x7fffffff, rank));
+  Value reciprocal = oneOverOnePlusX(minusOne);
+  // exponent = num_bits_over_unit + 31 - 8 = (12 - headroom) + 23.
+  Value exponent = elementwise("tosa.sub", broadcastI32(35, rank), headroom);
+  Value scaled = multiply(lookup(index, expTable), reciprocal, 31);
+  Value rounded = elementwise("tosa.arithmetic_right_shift", scaled, exponent,
+                              {attr("round", builder.getBoolAttr(true))});
+  // + (-128) and saturation to int8 in one exact rescale.
+  return define(0, saturateToInt8(rounded, -128));
+}
+
+LogicalResult Importer::convertLogSoftmax() {
+  Quant inQuant, outQuant;
+  FailureOr<Value> input = unaryOperand(&inQuant, &outQuant);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> shape = graph.tensors[inputIndex(0)].shape;
+  if (shape.empty())
+    return opError("the input must not be a scalar");
+  if (outQuant.zeroPoint != 127 || outQuant.scale != 16.0f / 256)
+    return opError("the output must have scale 16/256 and zero point 127, "
+                   "as TFLite Micro requires");
+  int64_t depth = shape.back();
+  // Each of the depth summands is at most 2^19 (1.0 in Q12.19); the Q12.19
+  // sum must stay below 2^31, as the kernel's comment assumes.
+  if (depth >= 4096)
+    return opError("log-softmax over " + Twine(depth) +
+                   " values overflows TFLite Micro's Q12.19 sum");
+  const char *reason = "";
+  std::optional<tflm::SoftmaxTables> tables =
+      tflm::softmaxTables(1.0f, inQuant.scale, rounding, &reason);
+  if (!tables)
+    return opError(Twine("unsupported parameters: ") + reason);
+  // PreprocessLogSoftmaxScalingExp's reverse scaling 2^(31 - shift) /
+  // multiplier: below 1, as TFLite Micro checks, since the scaled input
+  // exceeds 1 (shift >= 1).
+  double reverse = std::ldexp(1.0, 31 - tables->inputLeftShift) /
+                   static_cast<double>(tables->inputMultiplier);
+  FailureOr<Rescale> reverseScale = rescaleFor(
+      tflm::quantizeMultiplier(reverse, rounding), "reverse scaling");
+  if (failed(reverseScale))
+    return failure();
+
+  // reference_ops::LogSoftmax<int8_t>; the steps follow the kernel.
+  int64_t rank = shape.size(), axis = rank - 1;
+  Value rowMax = castTo(reduce("tosa.reduce_max", *input, axis), i32());
+  Value diff = elementwise("tosa.sub", castTo(*input, i32()), rowMax);
+  Value index = elementwise("tosa.add", diff, broadcastI32(255, rank));
+  Value sumOfExps = reduce(
+      "tosa.reduce_sum",
+      lookup(index, constant<int32_t>(tables->expSum, {1, 256, 1}, i32())),
+      axis);
+  Value logSum = logOfSum(sumOfExps);
+  // Differences at or below max(diff_min - 1, the reverse-scaled
+  // logSum - 2^31) give -128: their Q5.26 value minus logSum would wrap.
+  Value shiftedLogSum =
+      elementwise("tosa.add", logSum,
+                  broadcastI32(std::numeric_limits<int32_t>::min(), rank));
+  Value adjustedDiffMin = elementwise(
+      "tosa.maximum", rescale(shiftedLogSum, i32(), {*reverseScale}, 0, 0),
+      broadcastI32(tables->diffMin - 1, rank));
+  Value kept = compare("tosa.greater", diff, adjustedDiffMin);
+  Value scaledDiff =
+      lookup(index, constant<int32_t>(tables->scaledDiff, {1, 256, 1}, i32()));
+  // Q5.26 to Q4.3 (scale 16/256) by a rounding shift of 31 - 5 - 4, then
+  // + 127 and saturation.
+  Value output = saturateToInt8(
+      roundingDivideByPOT(elementwise("tosa.sub", scaledDiff, logSum), 22),
+      127);
+  SmallVector<int64_t> ones(rank, 1);
+  return define(0, select(kept, output, splat<int8_t>(ones, i8(), -128)));
 }

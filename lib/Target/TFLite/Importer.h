@@ -445,7 +445,6 @@ private:
   LogicalResult convertAdd();
   LogicalResult convertPool(bool average);
   LogicalResult convertReshape();
-  LogicalResult convertSoftmax();
   LogicalResult convertMean();
   LogicalResult convertPad();
   LogicalResult convertConcatenation();
@@ -459,7 +458,6 @@ private:
                             Range range);
   Value windowSum(Value input, int64_t kernelH, int64_t kernelW,
                   int64_t strideH, int64_t strideW, ArrayRef<int64_t> pad);
-  Value saturatingShiftLeft(Value value, int exponent);
 
   //===--------------------------------------------------------------------===//
   // Arithmetic, activations and reductions (ImportMath.cpp)
@@ -504,6 +502,17 @@ private:
   LogicalResult convertPrelu();
   LogicalResult convertMeanOrSum(bool sum);
   LogicalResult convertReduceMax();
+  LogicalResult convertSoftmax();
+  LogicalResult convertLogSoftmax();
+
+  /// gemmlowp's SaturatingRoundingMultiplyByPOT for a positive exponent.
+  Value saturatingShiftLeft(Value value, int exponent);
+  /// gemmlowp's RoundingDivideByPOT (halves away from zero).
+  Value roundingDivideByPOT(Value value, int exponent);
+  /// gemmlowp's one_over_one_plus_x_for_x_in_0_1 (raw Q0.31 in and out).
+  Value oneOverOnePlusX(Value value);
+  /// The raw Q5.26 log_x_for_x_greater_than_or_equal_to_1 of a Q12.19 sum.
+  Value logOfSum(Value sum);
 
   //===--------------------------------------------------------------------===//
   // Layout, resize and matrix operators (ImportLayout.cpp)

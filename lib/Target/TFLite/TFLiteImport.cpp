@@ -884,107 +884,8 @@ LogicalResult Importer::convertConcatenation() {
 }
 
 //===----------------------------------------------------------------------===//
-// SOFTMAX and LOGISTIC
+// LOGISTIC
 //===----------------------------------------------------------------------===//
-
-Value Importer::saturatingShiftLeft(Value value, int exponent) {
-  // gemmlowp's SaturatingRoundingMultiplyByPOT for a positive exponent.
-  auto type = cast<RankedTensorType>(value.getType());
-  int64_t rank = type.getRank();
-  int32_t threshold = static_cast<int32_t>((int64_t(1) << (31 - exponent)) - 1);
-  // The shift wraps outside [-threshold, threshold]; the selects replace
-  // those lanes with the saturated values.
-  Value shifted = elementwise("tosa.logical_left_shift", value,
-                              broadcastI32(exponent, rank));
-  Value high = compare("tosa.greater", value, broadcastI32(threshold, rank));
-  Value low = compare("tosa.greater", broadcastI32(-threshold, rank), value);
-  Value result = select(
-      high, broadcastI32(std::numeric_limits<int32_t>::max(), rank), shifted);
-  return select(low, broadcastI32(std::numeric_limits<int32_t>::min(), rank),
-                result);
-}
-
-LogicalResult Importer::convertSoftmax() {
-  if (failed(expectCounts(1, 1, 1)))
-    return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
-    return failure();
-  SoftmaxOptions o = readSoftmaxOptions(reader, currentOp->options);
-  if (!reader.ok())
-    return readerError();
-  ArrayRef<int64_t> shape = graph.tensors[inputTensor].shape;
-  if (shape.empty() ||
-      shape != ArrayRef<int64_t>(graph.tensors[outputTensor].shape))
-    return opError("input and output must have the same non-scalar shape");
-  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
-  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-  if (failed(inQuant) || failed(outQuant))
-    return failure();
-  if (outQuant->zeroPoint != -128 || outQuant->scale != 1.0f / 256)
-    return opError("the output must have scale 1/256 and zero point -128, "
-                   "as TFLite Micro requires");
-  int64_t depth = shape.back();
-  // The sum of depth terms of at most 2^19 must leave the output shift
-  // (35 - clz(sum)) within TFLite Micro's check of at most 31.
-  if (depth > 511)
-    return opError("softmax over " + Twine(depth) +
-                   " values can exceed TFLite Micro's output shift limit");
-  const char *reason = "";
-  std::optional<tflm::SoftmaxTables> tables =
-      tflm::softmaxTables(o.beta, inQuant->scale, rounding, &reason);
-  if (!tables)
-    return opError(Twine("unsupported parameters: ") + reason);
-  FailureOr<Value> input = operand(0);
-  if (failed(input))
-    return failure();
-
-  // reference_ops::Softmax<int8_t, int8_t>; the steps follow the kernel.
-  int64_t rank = shape.size(), axis = rank - 1;
-  Value wide = castTo(*input, i32());
-  Value rowMax = castTo(reduce("tosa.reduce_max", *input, axis), i32());
-  // Index of the difference x - max in [-255, 0] into the tables.
-  Value index = elementwise("tosa.add", elementwise("tosa.sub", wide, rowMax),
-                            broadcastI32(255, rank));
-  Value expSumTable = constant<int32_t>(tables->expSum, {1, 256, 1}, i32());
-  Value expTable = constant<int32_t>(tables->exp, {1, 256, 1}, i32());
-  Value sumOfExps = reduce("tosa.reduce_sum", lookup(index, expSumTable), axis);
-
-  // GetReciprocal(sum, 12 integer bits): normalise the sum to [1, 2), then
-  // one_over_one_plus_x_for_x_in_0_1 by three Newton-Raphson steps.
-  Value headroom = emit("tosa.clz", sumOfExps.getType(), {sumOfExps});
-  Value normalised =
-      elementwise("tosa.logical_left_shift", sumOfExps, headroom);
-  Value minusOne = elementwise("tosa.bitwise_and", normalised,
-                               broadcastI32(0x7fffffff, rank));
-  Value halfDenominator =
-      elementwise("tosa.add",
-                  elementwise("tosa.arithmetic_right_shift", minusOne,
-                              broadcastI32(1, rank),
-                              {attr("round", builder.getBoolAttr(false))}),
-                  broadcastI32(1 << 30, rank));
-  Value x = elementwise(
-      "tosa.add",
-      multiply(halfDenominator, broadcastI32(-1010580540, rank), 31),
-      broadcastI32(1515870810, rank));
-  for (int i = 0; i < 3; ++i) {
-    Value product = multiply(halfDenominator, x, 31);
-    Value oneMinus =
-        elementwise("tosa.sub", broadcastI32(1 << 29, rank), product);
-    x = elementwise("tosa.add", x,
-                    saturatingShiftLeft(multiply(x, oneMinus, 31), 2));
-  }
-  Value reciprocal = saturatingShiftLeft(x, 1);
-  // exponent = num_bits_over_unit + 31 - 8 = (12 - headroom) + 23.
-  Value exponent = elementwise("tosa.sub", broadcastI32(35, rank), headroom);
-  Value scaled = multiply(lookup(index, expTable), reciprocal, 31);
-  Value rounded = elementwise("tosa.arithmetic_right_shift", scaled, exponent,
-                              {attr("round", builder.getBoolAttr(true))});
-  // + (-128) and saturation to int8 in one exact rescale.
-  return define(0, saturateToInt8(rounded, -128));
-}
 
 LogicalResult Importer::convertLogistic() {
   Quant inQuant, outQuant;
@@ -1319,6 +1220,8 @@ LogicalResult Importer::convertOperator() {
     return convertMeanOrSum(/*sum=*/true);
   case BuiltinOperator::ReduceMax:
     return convertReduceMax();
+  case BuiltinOperator::LogSoftmax:
+    return convertLogSoftmax();
   // Layout, resize and matrix operators (ImportLayout.cpp).
   case BuiltinOperator::Transpose:
     return convertTranspose();
@@ -1372,6 +1275,7 @@ std::string Importer::supportedOperatorList() {
       BuiltinOperator::FullyConnected,
       BuiltinOperator::HardSwish,
       BuiltinOperator::LeakyRelu,
+      BuiltinOperator::LogSoftmax,
       BuiltinOperator::Logistic,
       BuiltinOperator::MaxPool2D,
       BuiltinOperator::Maximum,

@@ -227,6 +227,7 @@ std::optional<SoftmaxTables> tflm::softmaxTables(float beta, float inputScale,
       rescaled = saturatingRoundingDoublingHighMul(
           wrap(int64_t(d) * (int64_t(1) << m.shift)), m.multiplier);
     int32_t exp = expOnNegativeValues(rescaled, scaledDiffIntegerBits);
+    tables.scaledDiff[index] = rescaled;
     tables.exp[index] = exp;
     tables.expSum[index] = saturatingRoundingMultiplyByPOT(exp, -12);
   }

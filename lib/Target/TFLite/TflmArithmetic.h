@@ -69,13 +69,16 @@ int32_t logistic(int32_t raw, int integerBits);
 /// input difference d = x - max(row) in [-255, 0] it evaluates
 /// (reference_ops::Softmax<int8_t, int8_t>): entry `d + 255` of `exp` is
 /// exp_on_negative_values of the rescaled difference (Q0.31), of `expSum`
-/// its Rescale<12> (the Q12.19 summand); both 0 below `diffMin`.
+/// its Rescale<12> (the Q12.19 summand), of `scaledDiff` the rescaled
+/// difference itself (Q5.26, which LOG_SOFTMAX also reads); all 0 below
+/// `diffMin`.
 struct SoftmaxTables {
   int32_t inputMultiplier = 0;
   int inputLeftShift = 0;
   int diffMin = 0;
   std::array<int32_t, 256> exp{};
   std::array<int32_t, 256> expSum{};
+  std::array<int32_t, 256> scaledDiff{};
 };
 /// std::nullopt when TFLite Micro's own checks would reject the parameters
 /// (the scaled beta must exceed 1; `reason` says why).

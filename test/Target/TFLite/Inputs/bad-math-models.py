@@ -38,6 +38,34 @@ def sum_bad_axis() -> Model:
     return m
 
 
-for build in (leaky_negative_alpha, reduce_max_requant, sum_bad_axis):
+def log_softmax_output_quant() -> Model:
+    m = Model()
+    x = m.add_tensor("x", (2, 5), "int8", quant=Q([0.1], [0]))
+    y = m.add_tensor("y", (2, 5), "int8", quant=Q([1 / 256], [-128]))
+    m.add_operator("LOG_SOFTMAX", [x], [y])
+    m.inputs, m.outputs = [x], [y]
+    return m
+
+
+def log_softmax_deep() -> Model:
+    m = Model()
+    x = m.add_tensor("x", (1, 4096), "int8", quant=Q([0.1], [0]))
+    y = m.add_tensor("y", (1, 4096), "int8", quant=Q([16 / 256], [127]))
+    m.add_operator("LOG_SOFTMAX", [x], [y])
+    m.inputs, m.outputs = [x], [y]
+    return m
+
+
+def log_softmax_tiny_scale() -> Model:
+    m = Model()
+    x = m.add_tensor("x", (2, 5), "int8", quant=Q([1e-8], [0]))
+    y = m.add_tensor("y", (2, 5), "int8", quant=Q([16 / 256], [127]))
+    m.add_operator("LOG_SOFTMAX", [x], [y])
+    m.inputs, m.outputs = [x], [y]
+    return m
+
+
+for build in (leaky_negative_alpha, reduce_max_requant, sum_bad_axis,
+              log_softmax_output_quant, log_softmax_deep, log_softmax_tiny_scale):
     with open(os.path.join(sys.argv[2], build.__name__ + ".tflite"), "wb") as f:
         f.write(serialize(build()))
