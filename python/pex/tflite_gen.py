@@ -217,11 +217,45 @@ def log_softmax(seed: int = 12) -> Model:
     return m
 
 
+def float_three_outputs(seed: int = 13) -> Model:
+    """A float32 image in, three outputs: a float32 feature map (DEQUANTIZE
+    of a convolution), an int8 pooled map, and float32 class scores (MEAN,
+    RESHAPE, SOFTMAX, DEQUANTIZE): a detection-style boundary."""
+    rng = _rng(seed)
+    m = Model()
+    x = m.add_tensor("image", (1, 8, 8, 3), "float32")
+    q = m.add_tensor("quantized", (1, 8, 8, 3), "int8", quant=Q([1 / 64], [2]))
+    m.add_operator("QUANTIZE", [x], [q])
+    w = m.add_tensor("filter", (6, 3, 3, 3), "int8", _weights(rng, (6, 3, 3, 3)),
+                     Q(_channel_scales(rng, 6), [0] * 6, 0))
+    b = m.add_tensor("bias", (6,), "int32", _bias(rng, 6), Q([1e-4] * 6, [0] * 6))
+    c = m.add_tensor("features", (1, 8, 8, 6), "int8", quant=Q([0.05], [-128]))
+    m.add_operator("CONV_2D", [q, w, b], [c], padding="SAME", stride_w=1, stride_h=1,
+                   fused_activation_function="RELU")
+    f = m.add_tensor("features_float", (1, 8, 8, 6), "float32")
+    m.add_operator("DEQUANTIZE", [c], [f])
+    p = m.add_tensor("pooled", (1, 4, 4, 6), "int8", quant=Q([0.05], [-128]))
+    m.add_operator("MAX_POOL_2D", [c], [p], padding="VALID", stride_w=2, stride_h=2,
+                   filter_width=2, filter_height=2)
+    axes = m.add_tensor("axes", (2,), "int32", np.array([1, 2], dtype=np.int32))
+    g = m.add_tensor("pooled_mean", (1, 1, 1, 6), "int8", quant=Q([0.04], [-100]))
+    m.add_operator("MEAN", [c, axes], [g], keep_dims=True)
+    shape = m.add_tensor("shape", (2,), "int32", np.array([1, 6], dtype=np.int32))
+    r = m.add_tensor("logits", (1, 6), "int8", quant=Q([0.04], [-100]))
+    m.add_operator("RESHAPE", [g, shape], [r])
+    s = m.add_tensor("scores", (1, 6), "int8", quant=Q([1 / 256], [-128]))
+    m.add_operator("SOFTMAX", [r], [s], beta=1.0)
+    sf = m.add_tensor("scores_float", (1, 6), "float32")
+    m.add_operator("DEQUANTIZE", [s], [sf])
+    m.inputs, m.outputs = [x], [f, p, sf]
+    return m
+
+
 MODELS: dict[str, Callable[[], Model]] = {
     "conv_relu6": conv_relu6, "dwconv": dwconv, "fully_connected": fully_connected,
     "add": add, "pools": pools, "reshape_softmax": reshape_softmax, "mean": mean,
     "pad_concat": pad_concat, "quantize": quantize, "logistic": logistic,
-    "log_softmax": log_softmax,
+    "log_softmax": log_softmax, "float_three_outputs": float_three_outputs,
 }
 
 
