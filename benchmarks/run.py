@@ -11,10 +11,13 @@ with a memory timeline plot per model:
     benchmarks/run.py [--build build] [--models a,b] [--out docs/benchmarks.md]
                       [--plots docs/benchmarks] [--jobs N] [--work DIR]
 
-Models: the generator's networks (python/pex/modelgen.py) and the four
-MLPerf Tiny models through the TFLite importer (../shared/models/mlperf-tiny
-or $PEX_MLPERF_TINY_DIR; their TensorFlow Lite Micro figures are parsed
-from the README.md next to them). ``--list`` prints the model names.
+Models: the generator's networks (python/pex/modelgen.py), the four MLPerf
+Tiny models and TensorFlow Lite Micro's example models through the TFLite
+importer (../shared/models, found from $PEX_MLPERF_TINY_DIR when set; their
+TensorFlow Lite Micro + CMSIS-NN figures are read from the
+``tflm-cmsis-nn-m4.txt`` next to each model). A model larger than the
+board's RAM (the PyTorch MobileNetV2) is compiled for Cortex-M4 and checked
+on the host. ``--list`` prints the model names.
 
 A benchmark is a script, not a test: test/Benchmarks only checks that it
 runs on one small model. Exits 1 when a model fails (its row says why).
@@ -43,6 +46,7 @@ ROOT = os.path.realpath(os.path.join(HERE, os.pardir))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
 MODELGEN = os.path.join(ROOT, "python", "tools", "pex-modelgen")
+CHECK_GOLDENS = os.path.join(ROOT, "python", "tools", "pex-check-goldens")
 #: Instructions per SysTick tick: QEMU -icount shift=0 runs one instruction
 #: per ns, SysTick counts at 25 MHz.
 INSTRUCTIONS_PER_TICK = 40
@@ -59,10 +63,13 @@ class Model:
 
     key: str
     title: str
-    #: pex-modelgen arguments, or None for an MLPerf Tiny model.
+    #: pex-modelgen arguments, or None for a .tflite model.
     gen: Optional[list] = None
-    #: Folder of an MLPerf Tiny model (model.tflite, input0.bin, output0.bin).
-    mlperf: Optional[str] = None
+    #: Folder of a .tflite model under ../shared/models (model.tflite,
+    #: input0.bin, output0.bin: TensorFlow Lite Micro's output).
+    tflite: Optional[str] = None
+    #: Larger than the board's RAM: checked on the host, no instructions.
+    host: bool = False
     #: What is known about the model beyond the figures.
     note: str = ""
     #: Why partial execution cannot help it, in a few words (the table's
@@ -113,16 +120,16 @@ MODELS = [
           note="The architecture of pretrainedResnet_quant, with generated weights. "
                + RESNET_8),
     Model("vww_96_int8", "vww_96_int8 (MLPerf Tiny VWW, MobileNetV1-0.25@96)",
-          mlperf="vww_96_int8",
+          tflite="mlperf-tiny/vww_96_int8",
           note="Imported from TFLite. " + MOBILENET_V1),
     Model("kws_ref_model", "kws_ref_model (MLPerf Tiny KWS, DS-CNN)",
-          mlperf="kws_ref_model", why="no expansion: equal-size layers",
+          tflite="mlperf-tiny/kws_ref_model", why="no expansion: equal-size layers",
           note="Imported from TFLite. " + DS_CNN),
     Model("pretrainedResnet_quant", "pretrainedResnet_quant (MLPerf Tiny IC, ResNet-8)",
-          mlperf="pretrainedResnet_quant", why="no expansion; shortcut, full 3x3 convs",
+          tflite="mlperf-tiny/pretrainedResnet_quant", why="no expansion; shortcut, full 3x3 convs",
           note="Imported from TFLite. " + RESNET_8),
     Model("ad01_int8", "ad01_int8 (MLPerf Tiny AD, FC autoencoder)",
-          mlperf="ad01_int8", why="fully connected: no channels to tile",
+          tflite="mlperf-tiny/ad01_int8", why="fully connected: no channels to tile",
           note="Imported from TFLite. Ten fully connected layers on a 640-byte vector "
                "(640 -> 128 x4 -> 8 -> 128 x4 -> 640): no int8 tensor exceeds 640 B and "
                "there are no feature maps to slice, so partial execution has nothing to do. "
@@ -131,6 +138,22 @@ MODELS = [
                "layer, kernel scratch that the arena holds and the memory model does not "
                "count (a kernel that requantised each output as it computed it would not "
                "need it)."),
+    Model("hello_world_int8", "hello_world_int8 (TFLite Micro example)",
+          tflite="tflm-examples/hello_world_int8", why="fully connected: no channels to tile",
+          note="TensorFlow Lite Micro's hello_world: three fully connected layers on one "
+               "value (1 -> 16 -> 16 -> 1)."),
+    Model("micro_speech_quantized", "micro_speech_quantized (TFLite Micro example)",
+          tflite="tflm-examples/micro_speech_quantized", why="one convolution, then FC",
+          note="TensorFlow Lite Micro's micro_speech: a 49x40 spectrogram through one "
+               "depthwise convolution (8 channels, stride 2), a fully connected layer and "
+               "SOFTMAX."),
+    Model("mobilenet_v2_pytorch_224", "mobilenet_v2_pytorch_224 (MobileNetV2 1.0 from PyTorch)",
+          tflite="tflm-examples/mobilenet_v2_pytorch_224", host=True,
+          note="MobileNetV2 1.0 at 224x224 converted from PyTorch (NCHW input with a "
+               "TRANSPOSE, explicit PADs folded into the convolutions). Its activations do "
+               "not fit a Cortex-M4 board's RAM (TensorFlow Lite Micro's figures are from its "
+               "host build), so the Cortex-M4 object is compiled and measured here and the "
+               "output is checked on the host; no instruction count."),
     # A small model for the test suite (test/Benchmarks).
     Model("mbv1-0.25-32", "MobileNetV1-0.25@32",
           ["mobilenet_v1", "--width", "0.25", "--resolution", "32"], default=False),
@@ -165,37 +188,40 @@ def mlperf_dir() -> str:
                                        "mlperf-tiny"))
 
 
-def tflm_figures(readme: str) -> dict:
-    """TensorFlow Lite Micro's figures per model from the models' README:
-    {folder: {"arena": B, "head": B, "ticks": n}}."""
-    figures: dict = {}
-    if not os.path.isfile(readme):
-        return figures
-    with open(readme, encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    header = None
-    for line in lines:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if not line.lstrip().startswith("|"):
-            header = None
-            continue
-        lowered = [c.lower() for c in cells]
-        if any("tflm arena" in c for c in lowered):
-            header = lowered
-            continue
-        if header is None or all(set(c) <= set("-: ") for c in cells):
-            continue
-        if len(cells) != len(header):
-            continue
+def models_dir() -> str:
+    return os.path.dirname(os.path.abspath(mlperf_dir()))
 
-        def column(word: str) -> Optional[int]:
-            for i, name in enumerate(header):
-                if word in name and re.fullmatch(r"\d+", cells[i]):
-                    return int(cells[i])
-            return None
-        figures[cells[0].strip("`")] = {"arena": column("arena"), "head": column("head"),
-                                        "ticks": column("ticks")}
-    return figures
+
+def key_values(path: str) -> dict:
+    """The ``key=value`` lines of a file, as integers where they are."""
+    values: dict = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                key, sep, value = line.strip().partition("=")
+                if sep and " " not in key and re.fullmatch(r"\d+", value):
+                    values[key] = int(value)
+    except OSError:
+        pass
+    return values
+
+
+def tflm_reference(model: Model) -> dict:
+    """TensorFlow Lite Micro's figures for a .tflite model: {"arena": B,
+    "head": B, "instructions": n or None}, from tflm-cmsis-nn-m4.txt (CMSIS-NN
+    on the same QEMU machine), else from ops.txt (the reference kernels on
+    the host: no instructions); {} when neither is there."""
+    if not model.tflite:
+        return {}
+    folder = os.path.join(models_dir(), model.tflite)
+    for name in ("tflm-cmsis-nn-m4.txt", "ops.txt"):
+        values = key_values(os.path.join(folder, name))
+        if "arena_used_bytes" in values:
+            return {"arena": values["arena_used_bytes"],
+                    "head": values.get("arena_head_bytes"),
+                    "instructions": values.get("invoke_instructions"),
+                    "source": name}
+    return {}
 
 
 def benchmark(model: Model, args: argparse.Namespace, work: str) -> dict:
@@ -214,29 +240,41 @@ def benchmark(model: Model, args: argparse.Namespace, work: str) -> dict:
                  input_path, "--emit-reference", reference], "pex-modelgen")
             row["reference"] = "TOSA ref."
         else:
-            folder = os.path.join(mlperf_dir(), model.mlperf)
+            folder = os.path.join(models_dir(), model.tflite)
             source = os.path.join(folder, "model.tflite")
             input_path = os.path.join(folder, "input0.bin")
             reference = os.path.join(folder, "output0.bin")
             if not os.path.isfile(source):
-                row["skipped"] = (f"{source} not found: the MLPerf Tiny models are not "
-                                  "next to the checkout (set PEX_MLPERF_TINY_DIR)")
+                row["skipped"] = (f"{source} not found: ../shared/models is not next to "
+                                  "the checkout (set PEX_MLPERF_TINY_DIR)")
                 return row
-            row["reference"] = "TFLM"
+            row["reference"] = "TFLM, host" if model.host else "TFLM"
         # Compile time: pex-compile without --run (the model with partial
         # execution, its whole-buffer baseline and the MAC count).
         row["compile_seconds"] = run([compile_tool, source, "-o", os.path.join(out, "timed"),
                                       *flags], "pex-compile")
         run([compile_tool, source, "-o", os.path.join(out, "whole"), "--no-partial", *flags],
             "pex-compile --no-partial")
-        run([compile_tool, source, "-o", os.path.join(out, "pex"), "--run", input_path,
-             *flags], "pex-compile --run")
+        if model.host:
+            # The same compile on the host pipeline, run against TFLM's outputs.
+            run([compile_tool, source, "-o", os.path.join(out, "pex"), *flags],
+                "pex-compile")
+            check = subprocess.run(
+                [sys.executable, CHECK_GOLDENS, "--target", "host", folder],
+                capture_output=True, text=True, env=dict(os.environ,
+                                                         PEX_TOOLS_DIR=os.path.join(
+                                                             args.build, "bin")))
+            row["exact"] = check.returncode == 0
+        else:
+            run([compile_tool, source, "-o", os.path.join(out, "pex"), "--run", input_path,
+                 *flags], "pex-compile --run")
+            with open(os.path.join(out, "pex.out.bin"), "rb") as f, \
+                    open(reference, "rb") as g:
+                row["exact"] = f.read() == g.read()
         with open(os.path.join(out, "pex.json"), encoding="utf-8") as f:
             row["pex"] = json.load(f)
         with open(os.path.join(out, "whole.json"), encoding="utf-8") as f:
             row["whole"] = json.load(f)
-        with open(os.path.join(out, "pex.out.bin"), "rb") as f, open(reference, "rb") as g:
-            row["exact"] = f.read() == g.read()
     except Failure as err:
         row["error"] = str(err)
     except OSError as err:
@@ -288,12 +326,17 @@ COLUMNS = [
                     "whole-buffer compile and the MAC count)"),
     ("output", "the output with partial execution equals the reference bit for bit: the "
                "TOSA reference interpreter (`pex-modelgen --emit-reference`) for generated "
-               "models, TensorFlow Lite Micro's `output0.bin` for the MLPerf Tiny models "
-               "(pex-compile also checks it equals the whole-buffer program's)"),
+               "models, TensorFlow Lite Micro's `output0.bin` for the `.tflite` models, on "
+               "QEMU, or on the host for a model larger than the board (every golden input, "
+               "`pex-check-goldens --target host`); pex-compile also checks it equals the "
+               "whole-buffer program's"),
     ("TFLM arena / head (B)", "TensorFlow Lite Micro + CMSIS-NN's arena used and its "
-                              "activation part (\"head\"), for the same .tflite model"),
-    ("TFLM instructions", "TensorFlow Lite Micro + CMSIS-NN's SysTick ticks per inference "
-                          f"x {INSTRUCTIONS_PER_TICK}, same QEMU machine"),
+                              "activation part (\"head\"), for the same .tflite model "
+                              "(`tflm-cmsis-nn-m4.txt` next to it; for a model larger than "
+                              "the board, TFLM's reference kernels on the host, `ops.txt`)"),
+    ("TFLM instructions", "TensorFlow Lite Micro + CMSIS-NN's instructions of one inference "
+                          f"(`invoke_instructions`: SysTick ticks x {INSTRUCTIONS_PER_TICK}), "
+                          "same QEMU machine"),
 ]
 
 
@@ -355,12 +398,13 @@ def cells(row: dict, tflm: dict) -> list:
         if "error" in row:
             status = "failed: " + row["error"].splitlines()[0].replace("|", "\\|")[:120]
         return [model.title, status] + [""] * (len(COLUMNS) - 2)
-    pex, whole, qemu = row["pex"], row["whole"], row["pex"]["qemu"]
-    ref = tflm.get(model.mlperf or "", {})
+    pex, whole = row["pex"], row["whole"]
+    qemu = pex.get("qemu") or {}
+    ref = tflm.get(model.key, {})
     tflm_cells = ["", ""]
     if ref:
         tflm_cells = [f"{ref['arena']} / {ref['head']}",
-                      str(ref["ticks"] * INSTRUCTIONS_PER_TICK) if ref.get("ticks") else ""]
+                      str(ref["instructions"]) if ref.get("instructions") else "host only"]
     return [
         model.title,
         str(pex["macs"]),
@@ -370,11 +414,11 @@ def cells(row: dict, tflm: dict) -> list:
         str(pex["arena_bytes"]),
         f"{ratio(row):.2f}",
         limit(row),
-        f"{qemu['stack_bytes']} / {qemu['whole_buffer_stack_bytes']}",
+        f"{qemu['stack_bytes']} / {qemu['whole_buffer_stack_bytes']}" if qemu else "host",
         str(pex["flash_bytes"]),
         f"{pex['sections']['text']} / {whole['sections']['text']}",
-        str(qemu["instructions"]),
-        str(qemu["whole_buffer_instructions"]),
+        str(qemu["instructions"]) if qemu else "host",
+        str(qemu["whole_buffer_instructions"]) if qemu else "host",
         f"{row['compile_seconds']:.1f}",
         ("yes" if row["exact"] else "NO") + f" ({row['reference']})",
     ] + tflm_cells
@@ -399,7 +443,8 @@ def notes(row: dict, tflm: dict) -> list:
         return said + ["**Failed**: " + lines[0] + ("\n" + detail if detail else "")]
     if "skipped" in row:
         return said + [f"Skipped: {row['skipped']}."]
-    pex, whole, qemu = row["pex"], row["whole"], row["pex"]["qemu"]
+    pex, whole = row["pex"], row["whole"]
+    qemu = pex.get("qemu") or {}
     greedy = whole["greedy_by_size_arena_bytes"]
     chains = pex.get("chains") or []
     r = ratio(row)
@@ -459,21 +504,24 @@ def notes(row: dict, tflm: dict) -> list:
                      f"({big['type']}, {100 * big['bytes'] / pex['arena_bytes']:.0f}% of the "
                      "arena)")
         said.append(text + ".")
-    split, unsplit = qemu["instructions"], qemu["whole_buffer_instructions"]
+    split, unsplit = qemu.get("instructions"), qemu.get("whole_buffer_instructions")
     if unsplit:
         said.append(f"Instructions {100 * (split - unsplit) / unsplit:+.1f}% with partial "
                     f"execution; stack {qemu['stack_bytes']} B vs "
                     f"{qemu['whole_buffer_stack_bytes']} B; code "
                     f"{pex['sections']['text'] - whole['sections']['text']:+d} B.")
-    ref = tflm.get(model.mlperf or "", {})
-    if ref and ref.get("arena"):
-        said.append(
-            f"Against TensorFlow Lite Micro + CMSIS-NN: arena {pex['arena_bytes']} B vs "
-            f"{ref['arena']} B, of which {ref['head']} B are activations (the rest is "
-            "interpreter state, which pex keeps in flash): pex's arena is "
-            f"{pex['arena_bytes'] / ref['head']:.2f} of TFLM's activations alone. "
-            f"Instructions {split} vs {ref['ticks'] * INSTRUCTIONS_PER_TICK} "
-            f"({split / (ref['ticks'] * INSTRUCTIONS_PER_TICK):.2f}x).")
+    ref = tflm.get(model.key, {})
+    if ref and ref.get("arena") and ref.get("head"):
+        engine = ("TensorFlow Lite Micro + CMSIS-NN" if ref.get("instructions")
+                  else "TensorFlow Lite Micro (reference kernels, host build)")
+        text = (f"Against {engine}: arena {pex['arena_bytes']} B vs "
+                f"{ref['arena']} B, of which {ref['head']} B are activations (the rest is "
+                "interpreter state, which pex keeps in flash): pex's arena is "
+                f"{pex['arena_bytes'] / ref['head']:.2f} of TFLM's activations alone.")
+        if ref.get("instructions") and split:
+            text += (f" Instructions {split} vs {ref['instructions']} "
+                     f"({split / ref['instructions']:.2f}x).")
+        said.append(text)
     return said
 
 
@@ -595,7 +643,7 @@ def main() -> int:
         for a in sys.argv[1:])
 
     start = time.monotonic()
-    tflm = tflm_figures(os.path.join(os.path.dirname(mlperf_dir()), "README.md"))
+    tflm = {m.key: tflm_reference(m) for m in models}
     work = args.work or tempfile.mkdtemp(prefix="pex-bench-")
     try:
         with concurrent.futures.ThreadPoolExecutor(max(args.jobs, 1)) as pool:
