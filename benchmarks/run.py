@@ -144,8 +144,8 @@ MODELS = [
                "value (1 -> 16 -> 16 -> 1)."),
     Model("micro_speech_quantized", "micro_speech_quantized (TFLite Micro example)",
           tflite="tflm-examples/micro_speech_quantized", why="one convolution, then FC",
-          note="TensorFlow Lite Micro's micro_speech: a 49x40 spectrogram through one "
-               "depthwise convolution (8 channels, stride 2), a fully connected layer and "
+          note="TensorFlow Lite Micro's micro_speech: a 49x40 spectrogram through one 10x8 "
+               "depthwise convolution (1 -> 8 channels, stride 2), a fully connected layer and "
                "SOFTMAX."),
     Model("mobilenet_v2_pytorch_224", "mobilenet_v2_pytorch_224 (MobileNetV2 1.0 from PyTorch)",
           tflite="tflm-examples/mobilenet_v2_pytorch_224", host=True,
