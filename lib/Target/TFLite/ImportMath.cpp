@@ -355,8 +355,13 @@ LogicalResult Importer::convertMinMax(bool maximum) {
       return define(0, maximum ? clampInt(value, *bound, 127)
                                : clampInt(value, -128, *bound));
   }
-  return define(0, elementwise(maximum ? "tosa.maximum" : "tosa.minimum",
-                               b->lhs, b->rhs));
+  // TOSA's integer profile has maximum and minimum on int32 only; the
+  // casts are exact and fuse with the comparison.
+  Value lhs = castTo(b->lhs, i32());
+  Value rhs = castTo(b->rhs, i32());
+  Value result =
+      elementwise(maximum ? "tosa.maximum" : "tosa.minimum", lhs, rhs);
+  return define(0, castTo(result, i8()));
 }
 
 //===----------------------------------------------------------------------===//
