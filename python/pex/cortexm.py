@@ -1,8 +1,9 @@
 """Compile TOSA models for Cortex-M with ``--pex-cortexm-pipeline`` and run them.
 
 A model is lowered by ``pex-opt --pex-cortexm-pipeline`` to the LLVM dialect
-with a static arena, written by ``pex-translate --mlir-to-cortexm-obj`` as an
-ELF object and by ``--mlir-to-cortexm-header`` as its C header, and run on
+with a static arena, written by ``pex-translate --mlir-to-cortexm-obj`` as a
+complete ELF object (the kernel library's functions it calls linked in by the
+compiler) and by ``--mlir-to-cortexm-header`` as its C header, and run on
 QEMU by ``tools/pex-run-qemu``. The memory report of the pipeline (the TOSA
 program's schedule and the arena) is extended with the object's sections.
 
@@ -12,11 +13,9 @@ Used by the ``pex-compile`` and ``pex-difftest`` tools.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -37,17 +36,13 @@ ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_m
 
 MCPUS = ("cortex-m4", "cortex-m7")
 
-#: The int8 kernel library for ARMv7E-M that `--pex-kernels-to-calls` calls.
-KERNELS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.realpath(__file__)))), "runtime", "kernels")
-
-#: Its entry points, as `kernel::getLibraryFunctions()` lists them.
-KERNEL_FUNCTIONS = ("pex_conv2d_s8", "pex_depthwise_conv2d_s8", "pex_fully_connected_s8",
-                    "pex_conv2d_s8_consume", "pex_requantize_s32_s8")
 
 
 def kernel_flags(mcpu: str, float_abi: str = "hard", opt: str = "-O3") -> list[str]:
-    """clang-22 flags of the kernel library for a Cortex-M CPU."""
+    """clang-22 flags of the kernel library for a Cortex-M CPU, for the kernel
+    tests and benchmarks (runtime/kernels/build_cortexm.py); the compiler's
+    embedded copy is built with the same flags at -Os
+    (lib/Target/CortexM/CMakeLists.txt)."""
     # -fshort-enums: the enum ABI of arm-none-eabi-gcc, so that linking with
     # newlib code does not warn about mixed enum sizes.
     triple = "thumbv7em-none-eabihf" if float_abi == "hard" else "thumbv7em-none-eabi"
@@ -171,57 +166,6 @@ def defined_globals(path: str) -> list[str]:
                    if shndx != 0 and binding in (_STB_GLOBAL, _STB_WEAK)})
 
 
-def _kernel_library(mcpu: str, float_abi: str, work: str) -> str:
-    """The kernel library compiled for ``mcpu``: compiled once per source
-    text and flags into a per-user folder of the temporary directory
-    (PEX_KERNEL_CACHE overrides it; an empty value disables the cache), as
-    every model compiled for the same CPU links the same object."""
-    flags = [*kernel_flags(mcpu, float_abi, opt="-Os"), "-c"]
-    source = os.path.join(KERNELS_DIR, "pex_kernels.c")
-    cache = os.environ.get("PEX_KERNEL_CACHE",
-                           os.path.join(tempfile.gettempdir(), f"pex-kernels-{os.getuid()}"))
-    digest = hashlib.sha256(" ".join(flags).encode())
-    for name in sorted(os.listdir(KERNELS_DIR)):
-        if name.endswith((".c", ".h")):
-            with open(os.path.join(KERNELS_DIR, name), "rb") as f:
-                digest.update(name.encode() + b"\0" + f.read())
-    cached = os.path.join(cache, digest.hexdigest()[:24] + ".o") if cache else ""
-    if cached and os.path.isfile(cached):
-        return cached
-    kernels = os.path.join(work, "pex_kernels.o")
-    _run(["clang-22", *flags, source, "-o", kernels],
-         "compiling the kernel library (runtime/kernels)")
-    if cached:
-        try:
-            os.makedirs(cache, exist_ok=True)
-            staged = tempfile.NamedTemporaryFile(dir=cache, delete=False)
-            staged.close()
-            shutil.copyfile(kernels, staged.name)
-            os.replace(staged.name, cached)  # atomic: concurrent compiles agree
-        except OSError:
-            pass  # an unwritable cache only costs the next compile time
-    return kernels
-
-
-def link_kernel_library(obj: str, mcpu: str, float_abi: str) -> None:
-    """Makes the model object ``obj`` self-contained: compiles the kernel
-    library for ``mcpu`` and links the functions the model calls into
-    ``obj`` (a relocatable link that drops the unused ones), as local
-    symbols, so that two models can share one program. ``-Os``: the
-    assembly loops are the same at every level, so it costs under 2% of the
-    instructions for 40% of the code (docs/kernels.md)."""
-    model_symbols = defined_globals(obj)
-    with tempfile.TemporaryDirectory(prefix="pex-kernels-") as work:
-        kernels = _kernel_library(mcpu, float_abi, work)
-        kernel_symbols = defined_globals(kernels)
-        merged = os.path.join(work, "model.o")
-        roots = [f"--undefined={symbol}" for symbol in model_symbols]
-        _run(["ld.lld-22", "-r", "--gc-sections", *roots, obj, kernels, "-o", merged],
-             "linking the kernel library into the model object")
-        _run(["llvm-objcopy-22", *[f"--localize-symbol={s}" for s in kernel_symbols],
-              merged, obj], "making the kernel library's symbols local")
-
-
 def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "model",
                   partial: bool = True, slices: int = 0, slice_size: int = 0,
                   sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
@@ -247,9 +191,6 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
               "-o", out_prefix + ".h"], "writing the header (--mlir-to-cortexm-header)")
         with open(report_file, encoding="utf-8") as f:
             report = json.load(f)
-    undefined, _ = symbols(out_prefix + ".o")
-    if any(symbol in KERNEL_FUNCTIONS for symbol in undefined):
-        link_kernel_library(out_prefix + ".o", mcpu, float_abi)
     sizes = section_sizes(out_prefix + ".o")
     undefined, symbol_sizes = symbols(out_prefix + ".o")
     disallowed = [s for s in undefined if s not in ALLOWED_UNDEFINED]

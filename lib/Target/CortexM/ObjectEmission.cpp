@@ -1,6 +1,7 @@
 //===- ObjectEmission.cpp - ARMv7E-M object emission ----------------------===//
 
 #include "pex/Target/CortexM/CortexMTarget.h"
+#include "pex/Target/CortexM/KernelLibrary.h"
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -10,9 +11,12 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
@@ -25,6 +29,7 @@ void LLVMInitializeARMTargetInfo();
 void LLVMInitializeARMTarget();
 void LLVMInitializeARMTargetMC();
 void LLVMInitializeARMAsmPrinter();
+void LLVMInitializeARMAsmParser();
 }
 
 using namespace mlir;
@@ -47,6 +52,40 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
       .run(module, modules);
 }
 
+/// Links the kernel library's functions that `module` calls (and what they
+/// call) into it, as internal symbols: the object is then complete, and two
+/// models can share one program. Runs after the -O3 pipeline so the kernels
+/// keep the code of the library's -Os build.
+LogicalResult linkKernelLibrary(Operation *op, llvm::Module &module,
+                                const pex::CortexMTargetOptions &options) {
+  llvm::StringRef bitcode =
+      pex::getKernelBitcode(options.cpu, options.hardFloat);
+  if (bitcode.empty())
+    return op->emitError("this build has no kernel library for ")
+           << options.cpu << (options.hardFloat ? " (hard" : " (soft")
+           << " float ABI)";
+  llvm::Expected<std::unique_ptr<llvm::Module>> kernels =
+      llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "pex_kernels"),
+                             module.getContext());
+  if (!kernels)
+    return op->emitError("cannot read the kernel library: ")
+           << llvm::toString(kernels.takeError());
+  // The same target, spelt as the model's module spells it.
+  (*kernels)->setTargetTriple(module.getTargetTriple());
+  (*kernels)->setDataLayout(module.getDataLayout());
+  llvm::StringSet<> own;
+  for (llvm::GlobalValue &value : module.global_values())
+    if (!value.isDeclaration())
+      own.insert(value.getName());
+  if (llvm::Linker::linkModules(module, std::move(*kernels),
+                                llvm::Linker::Flags::LinkOnlyNeeded))
+    return op->emitError("cannot link the kernel library into the model");
+  for (llvm::GlobalValue &value : module.global_values())
+    if (!value.isDeclaration() && !own.contains(value.getName()))
+      value.setLinkage(llvm::GlobalValue::InternalLinkage);
+  return success();
+}
+
 } // namespace
 
 LogicalResult mlir::pex::emitCortexMObject(Operation *op,
@@ -60,6 +99,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
     LLVMInitializeARMTarget();
     LLVMInitializeARMTargetMC();
     LLVMInitializeARMAsmPrinter();
+    // The kernels' assembly (inline and naked functions) is parsed.
+    LLVMInitializeARMAsmParser();
     return true;
   }();
   (void)initialized;
@@ -74,6 +115,11 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   llvm::TargetOptions targetOptions;
   targetOptions.FloatABIType =
       options.hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Soft;
+  // One section per function, as the kernel library was always built: each
+  // function starts aligned, so its loops keep their alignment (and their
+  // instruction counts), and a final link can drop what a program leaves
+  // unused.
+  targetOptions.FunctionSections = true;
   // Cortex-M4 has a single-precision FPU, Cortex-M7 (as in the mps2-an500
   // board) a double-precision one.
   std::string features = options.cpu == "cortex-m4"
@@ -100,6 +146,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
     function.addFnAttr("target-features", features);
   }
   optimize(*module, *machine);
+  if (failed(linkKernelLibrary(op, *module, options)))
+    return failure();
 
   llvm::SmallString<0> buffer;
   llvm::raw_svector_ostream stream(buffer);

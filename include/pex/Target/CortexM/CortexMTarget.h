@@ -23,7 +23,9 @@ struct CortexMTargetOptions {
 };
 
 /// Translates `module` (LLVM dialect) to LLVM IR, optimises it at -O3 for the
-/// CPU and writes an object file to `os`. Constants land in `.rodata`,
+/// CPU, links in the kernel library functions it calls (KernelLibrary.h) and
+/// writes a complete object file to `os`: nothing is undefined but the C
+/// library's memcpy/memset family. Constants land in `.rodata`,
 /// zero-initialised globals (the arena) in `.bss`.
 LogicalResult emitCortexMObject(Operation *module,
                                 const CortexMTargetOptions &options,
