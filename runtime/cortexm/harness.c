@@ -19,12 +19,92 @@
 #include PEX_MODEL_GLUE
 
 extern volatile uint32_t pex_systick_wraps;
-extern uint32_t __stack_limit;
+extern uint32_t __stack_limit, _estack;
+/* link.ld's write-check layout: the arena ends its power-of-two region. */
+extern uint8_t __pex_arena_region_start[], __pex_arena_start[],
+    __pex_arena_region_end[], __pex_arena_used[], __pex_rw_start[],
+    __pex_rw_region[];
 
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018)
 #define STACK_PAINT 0xC0FFEE42u
+#define SLACK_CANARY 0xA5u
+
+/* The write check (PEX_CHECK_WRITES, pex-run-qemu's default): during the
+ * inference the MPU leaves writable only the arena, the stack and the
+ * harness's own section; any other write is a memory management fault,
+ * which startup.c reports with its address. The part of the arena's region
+ * below the arena is read-only by whole eighths (subregions); canaries
+ * cover the rest of it and the bytes after the arena up to its section's
+ * 8-byte alignment. */
+#define MPU_CTRL (*(volatile uint32_t *)0xE000ED94)
+#define MPU_RNR (*(volatile uint32_t *)0xE000ED98)
+#define MPU_RBAR (*(volatile uint32_t *)0xE000ED9C)
+#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0)
+#define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24)
+#define MPU_READ_ONLY (6u << 24)                 /* AP = 110 */
+#define MPU_READ_WRITE ((3u << 24) | (1u << 28)) /* AP = 011, no execution */
+
+static unsigned log2Of(uint32_t bytes) {
+  return 31u - (unsigned)__builtin_clz(bytes);
+}
+
+/* Region `number` over [base, base + 2^log2), normal cacheable memory. */
+static void mpuRegion(unsigned number, uint32_t base, unsigned log2,
+                      uint32_t access, uint32_t disabledEighths) {
+  MPU_RNR = number;
+  MPU_RBAR = base;
+  MPU_RASR =
+      access | (1u << 17) | (disabledEighths << 8) | ((log2 - 1u) << 1) | 1u;
+}
+
+static void checkWrites(int on) {
+  if (!on) {
+    MPU_CTRL = 0;
+    __asm volatile("dsb\n\tisb");
+    return;
+  }
+  uint32_t regionStart = (uint32_t)__pex_arena_region_start;
+  uint32_t regionBytes = (uint32_t)__pex_arena_region_end - regionStart;
+  uint32_t slack = (uint32_t)__pex_arena_start - regionStart;
+  for (uint8_t *byte = __pex_arena_region_start; byte < __pex_arena_start;
+       ++byte)
+    *byte = SLACK_CANARY;
+  for (uint8_t *byte = __pex_arena_start + (uint32_t)__pex_arena_used;
+       byte < __pex_arena_region_end; ++byte)
+    *byte = SLACK_CANARY;
+  /* Everything read-only (log2 32: the whole address space), then the
+   * writable parts; a higher region number wins where they overlap. */
+  mpuRegion(0, 0, 32, MPU_READ_ONLY, 0);
+  mpuRegion(1, (uint32_t)&__stack_limit,
+            log2Of((uint32_t)&_estack - (uint32_t)&__stack_limit),
+            MPU_READ_WRITE, 0);
+  uint32_t below = regionBytes >= 256 ? slack / (regionBytes / 8) : 0;
+  mpuRegion(2, regionStart, log2Of(regionBytes), MPU_READ_WRITE,
+            (1u << below) - 1u);
+  mpuRegion(3, (uint32_t)__pex_rw_start, log2Of((uint32_t)__pex_rw_region),
+            MPU_READ_WRITE, 0);
+  SCB_SHCSR |= 1u << 16; /* report memory management faults as such */
+  MPU_CTRL = 1u;
+  __asm volatile("dsb\n\tisb");
+}
+
+/* The canaries around the arena, after the inference. */
+static int slackIntact(void) {
+  const uint8_t *end = __pex_arena_start + (uint32_t)__pex_arena_used;
+  for (const uint8_t *byte = __pex_arena_region_start;
+       byte < __pex_arena_region_end; ++byte) {
+    if (byte == __pex_arena_start)
+      byte = end;
+    if (byte < __pex_arena_region_end && *byte != SLACK_CANARY) {
+      printf("pex-harness: a write %s the arena at 0x%08lx\n",
+             byte < __pex_arena_start ? "below" : "past", (unsigned long)byte);
+      return 0;
+    }
+  }
+  return 1;
+}
 
 static int readInput(unsigned index, const char *path, uint8_t *data,
                      size_t size) {
@@ -60,6 +140,9 @@ int main(void) {
     *word = STACK_PAINT;
   /* SysTick on the processor clock with its interrupt counting wraps; under
    * -icount shift=0 one tick is 40 instructions at 25 MHz. */
+#ifdef PEX_CHECK_WRITES
+  checkWrites(1);
+#endif
   SYST_RVR = 0xFFFFFF;
   SYST_CVR = 0;
   pex_systick_wraps = 0;
@@ -67,6 +150,11 @@ int main(void) {
   int status = pexModelRun();
   uint32_t current = SYST_CVR;
   SYST_CSR = 0;
+#ifdef PEX_CHECK_WRITES
+  checkWrites(0);
+  if (!slackIntact())
+    return 3;
+#endif
   uint64_t ticks =
       (uint64_t)pex_systick_wraps * 0x1000000u + (0xFFFFFFu - current);
 

@@ -14,8 +14,9 @@ extern uint32_t __bss_start__, __bss_end__;
 extern int main(void);
 extern void initialise_monitor_handles(void);
 
-/* Number of times SysTick wrapped; read by the harness. */
-volatile uint32_t pex_systick_wraps;
+/* Number of times SysTick wrapped; read by the harness. In the harness's
+ * writable section: the handler runs while the write check is on. */
+__attribute__((section(".pex_rw"))) volatile uint32_t pex_systick_wraps;
 
 void Reset_Handler(void);
 void SysTick_Handler(void) { ++pex_systick_wraps; }
@@ -28,6 +29,9 @@ static void fault(const char *what) {
  * lr, pc, xpsr): the faulting instruction and the fault status registers
  * (CFSR, HFSR, MMFAR, BFAR) say what went wrong and where. */
 void pex_report_fault(const uint32_t *frame, const char *what) {
+  /* The write check's MPU off first: reporting writes memory. */
+  *(volatile uint32_t *)0xE000ED94 = 0;
+  __asm volatile("dsb\n\tisb");
   volatile const uint32_t *scb = (volatile const uint32_t *)0xE000ED28;
   printf("pex-harness: %s at pc=0x%08lx lr=0x%08lx cfsr=0x%08lx "
          "hfsr=0x%08lx mmfar=0x%08lx bfar=0x%08lx\n",
