@@ -127,6 +127,7 @@ if (os.path.exists(os.path.join(config.pex_tools_dir, "pex-run-host"))
         and (shutil.which("clang-22") or shutil.which("clang"))
         and os.path.exists(host_runtime) and has_numpy):
     config.available_features.add("host-execution")
+    config.substitutions.append(("%host_cc", shutil.which("clang-22") or shutil.which("clang")))
 else:
     lit_config.note("clang-22, libmlir_c_runner_utils or numpy missing: the "
                     "host execution tests are UNSUPPORTED")

@@ -12,6 +12,10 @@
  *
  * Inputs are raw files of exactly BYTES bytes; outputs are written raw.
  *
+ * Each buffer sits between two guard zones of canary bytes, and a copy of
+ * each input is kept: after the call, a changed canary (a write just before
+ * or past a buffer) or a changed input is reported and the exit status is 3.
+ *
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
@@ -53,6 +57,38 @@ void PEX_ENTRY(void *, void *, void *, void *, void *, void *);
 #error "the harness supports 1 to 6 inputs and outputs in all"
 #endif
 
+#define GUARD_BYTES 64
+#define CANARY 0xA5
+
+/* GUARD_BYTES of canaries, the buffer rounded up to the alignment, then
+ * GUARD_BYTES again; returns the buffer. */
+static unsigned char *guardedAlloc(size_t bytes) {
+  size_t inner = (bytes + 63) / 64 * 64;
+  unsigned char *block = aligned_alloc(64, inner + 2 * GUARD_BYTES);
+  if (!block)
+    return NULL;
+  memset(block, CANARY, inner + 2 * GUARD_BYTES);
+  return block + GUARD_BYTES;
+}
+
+/* 0 when the canaries around `buffer` (of `bytes`) are intact. */
+static int checkGuards(const unsigned char *buffer, size_t bytes,
+                       const char *what, int index) {
+  size_t inner = (bytes + 63) / 64 * 64;
+  for (long k = -GUARD_BYTES; k < (long)(inner + GUARD_BYTES); ++k) {
+    if (k == 0)
+      k = (long)bytes;
+    if (buffer[k] != CANARY) {
+      fprintf(stderr,
+              "error: the model wrote %ld bytes %s %s %d (its %zu bytes)\n",
+              k < 0 ? -k : k - (long)bytes + 1, k < 0 ? "before" : "past", what,
+              index, bytes);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* Splits "path:bytes"; the path may itself contain colons. */
 static int parseSpec(char *spec, const char **path, size_t *bytes) {
   char *colon = strrchr(spec, ':');
@@ -67,12 +103,14 @@ static int parseSpec(char *spec, const char **path, size_t *bytes) {
 
 int main(int argc, char **argv) {
   void *buffers[PEX_NUM_ARGS];
+  void *copies[PEX_NUM_INPUTS];
   const char *paths[PEX_NUM_ARGS];
   size_t sizes[PEX_NUM_ARGS];
   int i;
   if (argc != PEX_NUM_ARGS + 1) {
-    fprintf(stderr, "usage: %s IN:BYTES... OUT:BYTES... (%d inputs, %d "
-                    "outputs)\n",
+    fprintf(stderr,
+            "usage: %s IN:BYTES... OUT:BYTES... (%d inputs, %d "
+            "outputs)\n",
             argv[0], PEX_NUM_INPUTS, PEX_NUM_OUTPUTS);
     return 2;
   }
@@ -82,8 +120,7 @@ int main(int argc, char **argv) {
               argv[i + 1]);
       return 2;
     }
-    /* Rounded up: aligned_alloc wants a multiple of the alignment. */
-    buffers[i] = aligned_alloc(64, (sizes[i] + 63) / 64 * 64);
+    buffers[i] = guardedAlloc(sizes[i]);
     if (!buffers[i]) {
       fprintf(stderr, "error: out of memory\n");
       return 1;
@@ -108,8 +145,28 @@ int main(int argc, char **argv) {
   }
   for (i = PEX_NUM_INPUTS; i < PEX_NUM_ARGS; ++i)
     memset(buffers[i], 0, sizes[i]);
+  for (i = 0; i < PEX_NUM_INPUTS; ++i) {
+    copies[i] = malloc(sizes[i]);
+    if (!copies[i]) {
+      fprintf(stderr, "error: out of memory\n");
+      return 1;
+    }
+    memcpy(copies[i], buffers[i], sizes[i]);
+  }
 
   PEX_CALL(buffers);
+
+  for (i = 0; i < PEX_NUM_ARGS; ++i) {
+    int input = i < PEX_NUM_INPUTS;
+    if (checkGuards(buffers[i], sizes[i], input ? "input" : "output",
+                    input ? i : i - PEX_NUM_INPUTS))
+      return 3;
+  }
+  for (i = 0; i < PEX_NUM_INPUTS; ++i)
+    if (memcmp(copies[i], buffers[i], sizes[i]) != 0) {
+      fprintf(stderr, "error: the model changed its input %d\n", i);
+      return 3;
+    }
 
   for (i = PEX_NUM_INPUTS; i < PEX_NUM_ARGS; ++i) {
     FILE *file = fopen(paths[i], "wb");
@@ -120,6 +177,8 @@ int main(int argc, char **argv) {
     fclose(file);
   }
   for (i = 0; i < PEX_NUM_ARGS; ++i)
-    free(buffers[i]);
+    free((unsigned char *)buffers[i] - GUARD_BYTES);
+  for (i = 0; i < PEX_NUM_INPUTS; ++i)
+    free(copies[i]);
   return 0;
 }
