@@ -232,6 +232,13 @@ struct PexMemoryReportPass
     if (arena)
       for (llvm::json::Object &object : objects)
         addArena(object, arena);
+    // The C entry point's inputs and outputs, so that drivers read them from
+    // the report rather than from the header.
+    if (auto model = module->getAttrOfType<DictionaryAttr>(pex::kModelAttrName))
+      for (llvm::json::Object &object : objects)
+        for (StringRef key : {"entry", "inputs", "outputs"})
+          if (Attribute value = model.get(key))
+            object[key] = toJSON(value);
 
     std::string error;
     std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(file, &error);

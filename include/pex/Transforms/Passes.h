@@ -16,6 +16,12 @@ inline constexpr llvm::StringLiteral kInt32BufferLocTag = "pex.int32_buffer";
 /// Whether `loc` (or a location it fuses) carries that mark.
 bool isMarkedInt32Buffer(Location loc);
 
+/// The module attribute in which a target's entry pass (--pex-cortexm-entry)
+/// describes the C entry point's inputs and outputs (argument, shape,
+/// element type, bytes, arena offset, quantisation, name), for the header
+/// emitter and the memory report.
+inline constexpr llvm::StringLiteral kModelAttrName = "pex.model";
+
 /// Marks the per-pixel loops of a group fused by --pex-fuse-kernels, whose
 /// int32 buffers --pex-check-buffers accepts.
 inline constexpr llvm::StringLiteral kKernelTileAttrName = "pex.kernel_tile";

@@ -6,12 +6,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "pex/Transforms/Passes.h"
 
 namespace mlir::pex {
-
-/// The module attribute in which --pex-cortexm-entry describes the entry
-/// point's inputs and outputs for the header emitter.
-inline constexpr llvm::StringLiteral kModelAttrName = "pex.model";
 
 #define GEN_PASS_DECL
 #include "pex/Target/CortexM/Passes.h.inc"
