@@ -139,6 +139,9 @@ private:
   const ChainPlannerOptions &options;
 };
 
+/// The smallest peak reduction for which a chain is worth its loop.
+constexpr int64_t kMinimumChainGainBytes = 16;
+
 /// Orders schedules: lower peak first, then fewer steps at the peak, then
 /// fewer live bytes overall.
 bool isBetter(const LivenessResult &a, const LivenessResult &b) {
@@ -180,9 +183,17 @@ mlir::pex::chooseChains(const KernelGraph &graph,
         bestLiveness = std::move(trial);
       }
     }
-    if (!best ||
-        std::make_pair(bestLiveness.peakBytes, bestLiveness.stepsAtPeak) >=
-            std::make_pair(current.peakBytes, current.stepsAtPeak))
+    if (!best)
+      break;
+    // A chain must lower the peak by more than the alignment padding of the
+    // buffers it adds (a slice and an accumulator, up to 8 bytes each), or
+    // no arena shrinks and a loop of kernel calls is all it brings; one
+    // that only leaves fewer steps at the peak may let the next chain lower
+    // it.
+    int64_t saved = current.peakBytes - bestLiveness.peakBytes;
+    bool fewerAtPeak =
+        saved == 0 && bestLiveness.stepsAtPeak < current.stepsAtPeak;
+    if (saved < kMinimumChainGainBytes && !fewerAtPeak)
       break;
     chosen.push_back(candidates[*best]);
     used.insert(candidates[*best].kernels.begin(),

@@ -32,8 +32,9 @@ std::vector<ChainPlan> findChainCandidates(const KernelGraph &graph,
                                            const ChainPlannerOptions &options);
 
 /// Greedily adds the candidate that lowers the peak most (one-channel
-/// slices), until the peak meets the budget or nothing lowers it; drops
-/// chains whose removal leaves the peak unchanged.
+/// slices), until the peak meets the budget or nothing lowers it by at least
+/// 16 bytes (less is within the alignment padding of the buffers a chain
+/// adds); drops chains whose removal leaves the peak unchanged.
 std::vector<ChainPlan> chooseChains(const KernelGraph &graph,
                                     const ChainPlannerOptions &options);
 
