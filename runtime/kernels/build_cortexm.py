@@ -20,6 +20,7 @@ import sys
 import tempfile
 
 KERNELS = os.path.dirname(os.path.realpath(__file__))
+INCLUDE = os.path.join(KERNELS, "include")
 CORTEXM = os.path.join(KERNELS, "..", "cortexm")
 sys.path.insert(0, os.path.join(KERNELS, "..", "..", "python"))
 
@@ -56,8 +57,8 @@ def main():
         objects = []
         for name in ("pex_kernels.c", "pex_kernels_ref.c"):
             obj = os.path.join(work, name.replace(".c", ".o"))
-            run(["clang-22", *kernel_flags(args.mcpu, opt=args.kernels_opt), "-c",
-                 os.path.join(KERNELS, name), "-o", obj])
+            run(["clang-22", *kernel_flags(args.mcpu, opt=args.kernels_opt),
+                 f"-I{INCLUDE}", "-c", os.path.join(KERNELS, name), "-o", obj])
             objects.append(obj)
         if args.kernels_object:
             with open(objects[0], "rb") as src, open(args.kernels_object, "wb") as dst:
@@ -65,7 +66,7 @@ def main():
         run(["arm-none-eabi-gcc", "-O2", "-mthumb", "-mfloat-abi=hard",
              *GCC_CPU[args.mcpu], "--specs=rdimon.specs", "-nostartfiles",
              "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments",
-             "-T", os.path.join(CORTEXM, "link.ld"), f"-I{KERNELS}",
+             "-T", os.path.join(CORTEXM, "link.ld"), f"-I{INCLUDE}",
              *[f"-I{d}" for d in args.includes],
              *[f"-D{d}" for d in args.defines],
              os.path.join(CORTEXM, "startup.c"), *args.sources, *objects,

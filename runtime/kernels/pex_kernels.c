@@ -958,13 +958,16 @@ static int32_t isSegmented(const pex_conv_params *p, int32_t cin) {
   return p->kernel_h * p->kernel_w > 1 && p->weight_in_stride != cin;
 }
 
+/* pex_conv_uses_stage (pex_kernels_abi.h) on the parameter block, spelt
+ * so that the window set-up keeps its code. */
 static int32_t usesStage(const pex_conv_params *p, int32_t cin) {
   return !isSegmented(p, cin) && p->kernel_h * p->kernel_w > 1 && (cin & 3);
 }
 
+/* The formula the compiler uses too (pex_kernels_abi.h). */
 static int32_t convScratch(const pex_conv_params *p, int32_t cin) {
-  const int32_t colLen = p->kernel_h * p->kernel_w * cin;
-  return 4 * colLen + (usesStage(p, cin) ? (colLen + 3) & ~3 : 0);
+  return pex_conv_scratch_bytes(p->kernel_h, p->kernel_w, cin,
+                                isSegmented(p, cin));
 }
 
 int32_t pex_conv2d_s8_scratch_bytes(const pex_conv_params *p) {

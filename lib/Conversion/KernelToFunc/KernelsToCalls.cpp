@@ -1,10 +1,12 @@
 //===- KernelsToCalls.cpp - kernel operations to library calls ------------===//
 //
 // Replaces every operation of the kernel dialect on memrefs by a call of the
-// int8 kernel library (runtime/kernels/pex_kernels.h): each buffer becomes a
-// pointer (its aligned base plus its offset), the geometry and quantisation
-// become a constant parameter block of i32 in flash, and the strides of the
-// memrefs become the kernel's pixel and weight strides.
+// int8 kernel library (runtime/kernels/include/pex_kernels.h): each buffer
+// becomes a pointer (its aligned base plus its offset), the geometry and
+// quantisation become a constant parameter block of i32 in flash, and the
+// strides of the memrefs become the kernel's pixel and weight strides. The
+// blocks are filled by the field indices of the library's ABI header
+// (pex_kernels_abi.h), which the library's structs are defined from.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,10 @@
 #include "mlir/IR/SymbolTable.h"
 #include "pex/Dialect/Kernel/IR/KernelOps.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include "pex_kernels_abi.h"
+
+#include <array>
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXKERNELSTOCALLS
@@ -243,21 +249,45 @@ FailureOr<InputLayout> getInputLayout(Op op, Value output, int64_t kernelW) {
       op.getStride()[1], op.getDilation()[1], op.getPad()[2]);
 }
 
-/// The first 16 fields of pex_conv_params (geometry) for a convolution of
-/// `input` into `output` (or the accumulator) with `weights`.
+/// A pex_conv_params block, indexed by PEX_CONV_<FIELD>.
+using ConvParams = std::array<int32_t, PEX_CONV_NUM_PARAMS>;
+/// A pex_fc_params block, indexed by PEX_FC_<FIELD>.
+using FcParams = std::array<int32_t, PEX_FC_NUM_PARAMS>;
+
+/// The pex_conv_params of a convolution of `input` into `output` (or the
+/// accumulator) with `weights` whose last dimension is `weightStride`.
 template <typename Op>
-SmallVector<int32_t> convGeometry(Op op, int64_t inputChannels, InputLayout in,
-                                  Value output, int64_t outPixel,
-                                  int64_t kernelH, int64_t kernelW) {
-  int64_t inHeight = cast<MemRefType>(op.getInput().getType()).getDimSize(1);
+ConvParams convParams(Op op, int64_t inputChannels, InputLayout in,
+                      Value output, int64_t outPixel, int64_t kernelH,
+                      int64_t kernelW, int64_t weightStride, int32_t inputZp,
+                      int32_t outputZp, int32_t actMin, int32_t actMax) {
   ArrayRef<int64_t> out = cast<MemRefType>(output.getType()).getShape();
   ArrayRef<int64_t> stride = op.getStride(), pad = op.getPad(),
                     dilation = op.getDilation();
-  SmallVector<int64_t> fields = {
-      inHeight,    in.width,    inputChannels, in.pixel, out[1],    out[2],
-      out[3],      outPixel,    kernelH,       kernelW,  stride[0], stride[1],
-      dilation[0], dilation[1], pad[0],        pad[2]};
-  return SmallVector<int32_t>(fields.begin(), fields.end());
+  ConvParams p{};
+  p[PEX_CONV_IN_H] = cast<MemRefType>(op.getInput().getType()).getDimSize(1);
+  p[PEX_CONV_IN_W] = in.width;
+  p[PEX_CONV_IN_C] = inputChannels;
+  p[PEX_CONV_IN_PIXEL_STRIDE] = in.pixel;
+  p[PEX_CONV_OUT_H] = out[1];
+  p[PEX_CONV_OUT_W] = out[2];
+  p[PEX_CONV_OUT_C] = out[3];
+  p[PEX_CONV_OUT_PIXEL_STRIDE] = outPixel;
+  p[PEX_CONV_KERNEL_H] = kernelH;
+  p[PEX_CONV_KERNEL_W] = kernelW;
+  p[PEX_CONV_STRIDE_H] = stride[0];
+  p[PEX_CONV_STRIDE_W] = stride[1];
+  p[PEX_CONV_DILATION_H] = dilation[0];
+  p[PEX_CONV_DILATION_W] = dilation[1];
+  // TOSA pad [top, bottom, left, right]: the library derives bottom and right.
+  p[PEX_CONV_PAD_TOP] = pad[0];
+  p[PEX_CONV_PAD_LEFT] = pad[2];
+  p[PEX_CONV_WEIGHT_IN_STRIDE] = weightStride;
+  p[PEX_CONV_INPUT_ZP] = inputZp;
+  p[PEX_CONV_OUTPUT_ZP] = outputZp;
+  p[PEX_CONV_ACT_MIN] = actMin;
+  p[PEX_CONV_ACT_MAX] = actMax;
+  return p;
 }
 
 LogicalResult CallBuilder::lowerConv2D(kernel::Conv2DOp op) {
@@ -267,10 +297,9 @@ LogicalResult CallBuilder::lowerConv2D(kernel::Conv2DOp op) {
   FailureOr<int64_t> weightStride = getConvWeightStride(op.getWeights());
   if (failed(in) || failed(outPixel) || failed(weightStride))
     return op.emitOpError("has a buffer layout the kernel cannot address");
-  SmallVector<int32_t> p =
-      convGeometry(op, w[3], *in, op.getOutput(), *outPixel, w[1], w[2]);
-  p.append({static_cast<int32_t>(*weightStride), op.getInputZp(),
-            op.getOutputZp(), op.getActMin(), op.getActMax()});
+  ConvParams p = convParams(op, w[3], *in, op.getOutput(), *outPixel, w[1],
+                            w[2], *weightStride, op.getInputZp(),
+                            op.getOutputZp(), op.getActMin(), op.getActMax());
   OpBuilder b(op);
   Location loc = op.getLoc();
   return call(op, "pex_conv2d_s8",
@@ -288,10 +317,9 @@ LogicalResult CallBuilder::lowerDepthwise(kernel::DepthwiseConv2DOp op) {
   FailureOr<int64_t> weightStride = getDepthwiseWeightStride(op.getWeights());
   if (failed(in) || failed(outPixel) || failed(weightStride))
     return op.emitOpError("has a buffer layout the kernel cannot address");
-  SmallVector<int32_t> p =
-      convGeometry(op, w[2], *in, op.getOutput(), *outPixel, w[0], w[1]);
-  p.append({static_cast<int32_t>(*weightStride), op.getInputZp(),
-            op.getOutputZp(), op.getActMin(), op.getActMax()});
+  ConvParams p = convParams(op, w[2], *in, op.getOutput(), *outPixel, w[0],
+                            w[1], *weightStride, op.getInputZp(),
+                            op.getOutputZp(), op.getActMin(), op.getActMax());
   OpBuilder b(op);
   Location loc = op.getLoc();
   return call(op, "pex_depthwise_conv2d_s8",
@@ -310,16 +338,17 @@ LogicalResult CallBuilder::lowerFullyConnected(kernel::FullyConnectedOp op) {
     return op.emitOpError("has a buffer layout the kernel cannot address");
   ArrayRef<int64_t> in = cast<MemRefType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> out = cast<MemRefType>(op.getOutput().getType()).getShape();
-  SmallVector<int32_t> p = {static_cast<int32_t>(in[0]),
-                            static_cast<int32_t>(in[3]),
-                            static_cast<int32_t>(out[3]),
-                            static_cast<int32_t>(*inRow),
-                            static_cast<int32_t>(*outRow),
-                            static_cast<int32_t>(*weightStride),
-                            op.getInputZp(),
-                            op.getOutputZp(),
-                            op.getActMin(),
-                            op.getActMax()};
+  FcParams p{};
+  p[PEX_FC_BATCH] = in[0];
+  p[PEX_FC_IN_FEATURES] = in[3];
+  p[PEX_FC_OUT_FEATURES] = out[3];
+  p[PEX_FC_IN_ROW_STRIDE] = *inRow;
+  p[PEX_FC_OUT_ROW_STRIDE] = *outRow;
+  p[PEX_FC_WEIGHT_IN_STRIDE] = *weightStride;
+  p[PEX_FC_INPUT_ZP] = op.getInputZp();
+  p[PEX_FC_OUTPUT_ZP] = op.getOutputZp();
+  p[PEX_FC_ACT_MIN] = op.getActMin();
+  p[PEX_FC_ACT_MAX] = op.getActMax();
   OpBuilder b(op);
   Location loc = op.getLoc();
   return call(op, "pex_fully_connected_s8",
@@ -343,10 +372,10 @@ LogicalResult CallBuilder::lowerAccumulate(kernel::Conv2DAccumulateOp op) {
   if (cast<MemRefType>(op.getScratch().getType()).getDimSize(0) < needed)
     return op.emitOpError("scratch is smaller than the ")
            << needed << " bytes the kernel needs";
-  SmallVector<int32_t> p =
-      convGeometry(op, channels, *in, op.getAcc(), *accPixel, w[1], w[2]);
-  p.append(
-      {static_cast<int32_t>(*weightStride), op.getInputZp(), 0, -128, 127});
+  // The consumer has no output stage: output_zp 0, full int8 range.
+  ConvParams p =
+      convParams(op, channels, *in, op.getAcc(), *accPixel, w[1], w[2],
+                 *weightStride, op.getInputZp(), 0, -128, 127);
   OpBuilder b(op);
   Location loc = op.getLoc();
   // The slice's weights and input are already offset to its first channel:

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Bufferization/IR/DstBufferizableOpInterfaceImpl.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "pex_kernels_abi.h"
 
 using namespace mlir;
 using namespace mlir::pex::kernel;
@@ -16,16 +17,15 @@ using namespace mlir::bufferization;
 int64_t mlir::pex::kernel::getConvScratchBytes(int64_t kernelH, int64_t kernelW,
                                                int64_t channels,
                                                bool segmented) {
-  int64_t taps = kernelH * kernelW;
-  int64_t window = taps * channels;
-  bool stage = !segmented && taps > 1 && channels % 4 != 0;
-  return 4 * window + (stage ? (window + 3) / 4 * 4 : 0);
+  // The library's own formula (pex_kernels_abi.h), in int64.
+  return pex_conv_scratch_bytes(kernelH, kernelW, channels, segmented);
 }
 
 ArrayRef<StringLiteral> mlir::pex::kernel::getLibraryFunctions() {
+#define PEX_ENTRY_POINT_NAME(function) #function,
   static constexpr StringLiteral kFunctions[] = {
-      "pex_conv2d_s8", "pex_depthwise_conv2d_s8", "pex_fully_connected_s8",
-      "pex_conv2d_s8_consume", "pex_requantize_s32_s8"};
+      PEX_KERNEL_ENTRY_POINTS(PEX_ENTRY_POINT_NAME)};
+#undef PEX_ENTRY_POINT_NAME
   return kFunctions;
 }
 

@@ -17,13 +17,14 @@ namespace mlir::pex::kernel {
 /// windows of int16, plus an int8 staging window when the channels are not a
 /// multiple of four and the kernel has several taps, unless the weights are
 /// `segmented` (not contiguous across taps: a consumer's slice of a KxK
-/// convolution). The library's `convScratch`, for the compiler.
+/// convolution). The library's formula, `pex_conv_scratch_bytes` of
+/// runtime/kernels/include/pex_kernels_abi.h (evaluated in int64).
 int64_t getConvScratchBytes(int64_t kernelH, int64_t kernelW, int64_t channels,
                             bool segmented);
 
 /// The functions of the kernel library that operations of the dialect
 /// become, which a model object may leave undefined until the library is
-/// linked.
+/// linked: `PEX_KERNEL_ENTRY_POINTS` of pex_kernels_abi.h.
 ArrayRef<StringLiteral> getLibraryFunctions();
 
 /// Whether `op` is an operation of the kernel dialect and `operand` its

@@ -32,38 +32,20 @@
 
 #include <stdint.h>
 
+#include "pex_kernels_abi.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Geometry and quantisation of one convolution (conv2d, depthwise_conv2d).
- * The order of the fields is part of the ABI: 21 consecutive int32 values. */
-typedef struct pex_conv_params {
-  int32_t in_h, in_w;        /* input extent */
-  int32_t in_c;              /* input channels (depthwise: channels) */
-  int32_t in_pixel_stride;   /* elements between adjacent input pixels, >= the channels read */
-  int32_t out_h, out_w;      /* output extent */
-  int32_t out_c;             /* output channels (depthwise: = in_c) */
-  int32_t out_pixel_stride;  /* elements between adjacent output pixels (int8 output or int32 accumulator) */
-  int32_t kernel_h, kernel_w;
-  int32_t stride_h, stride_w;
-  int32_t dilation_h, dilation_w;
-  int32_t pad_top, pad_left; /* TOSA pad [top, bottom, left, right]: bottom and right follow from out_h, out_w */
-  int32_t weight_in_stride;  /* Cw, the last dimension of the weight tensor (>= in_c) */
-  int32_t input_zp;          /* [-128, 127]; padding reads as input_zp, i.e. contributes 0 */
-  int32_t output_zp;         /* [-128, 127] */
-  int32_t act_min, act_max;  /* clamp after the rescale, in int8 units */
-} pex_conv_params;
-
-/* Fully connected: `batch` rows of `in_features` int8 values. 10 int32. */
-typedef struct pex_fc_params {
-  int32_t batch;
-  int32_t in_features, out_features;
-  int32_t in_row_stride;     /* elements between input rows */
-  int32_t out_row_stride;    /* elements between output rows */
-  int32_t weight_in_stride;  /* Cw of weights [O][Cw] (>= in_features) */
-  int32_t input_zp, output_zp, act_min, act_max;
-} pex_fc_params;
+/* The parameter blocks pex_conv_params (21 int32: in_h, in_w, in_c,
+ * in_pixel_stride, out_h, out_w, out_c, out_pixel_stride, kernel_h,
+ * kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left,
+ * weight_in_stride, input_zp, output_zp, act_min, act_max) and pex_fc_params
+ * (10 int32: batch, in_features, out_features, in_row_stride,
+ * out_row_stride, weight_in_stride, input_zp, output_zp, act_min, act_max)
+ * are defined, with their field indices and comments, in pex_kernels_abi.h,
+ * which the compiler shares. */
 
 /* ---- Whole operators ------------------------------------------------- */
 
