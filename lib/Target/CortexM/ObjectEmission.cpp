@@ -52,8 +52,9 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
 LogicalResult mlir::pex::emitCortexMObject(Operation *op,
                                            const CortexMTargetOptions &options,
                                            llvm::raw_ostream &os) {
+  // Not op->emitError, which would append the whole program to the error.
   if (options.cpu != "cortex-m4" && options.cpu != "cortex-m7")
-    return op->emitError("unsupported --mcpu '")
+    return emitError(getModuleFileLoc(op), "unsupported --mcpu '")
            << options.cpu << "' (expected cortex-m4 or cortex-m7)";
   static const bool initialized = [] {
     LLVMInitializeARMTargetInfo();
@@ -70,7 +71,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return op->emitError("no ARM target in this LLVM: ") << error;
+    return emitError(getModuleFileLoc(op), "no ARM target in this LLVM: ")
+           << error;
   llvm::TargetOptions targetOptions;
   targetOptions.FloatABIType =
       options.hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Soft;
@@ -86,7 +88,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(op, context);
   if (!module)
-    return op->emitError("cannot translate the module to LLVM IR");
+    return emitError(getModuleFileLoc(op),
+                     "cannot translate the module to LLVM IR");
   module->setTargetTriple(triple);
   module->setDataLayout(machine->createDataLayout());
   for (llvm::Function &function : *module) {
@@ -106,7 +109,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, stream, nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
-    return op->emitError("the ARM target cannot emit object files");
+    return emitError(getModuleFileLoc(op),
+                     "the ARM target cannot emit object files");
   codegen.run(*module);
   os << buffer;
   return success();
@@ -128,7 +132,7 @@ void mlir::pex::registerCortexMTranslations() {
       "Translate the LLVM dialect to an ARMv7E-M (Cortex-M4/M7) ELF object",
       [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
         if (floatAbi != "hard" && floatAbi != "soft")
-          return op->emitError("unsupported --float-abi '")
+          return emitError(getModuleFileLoc(op), "unsupported --float-abi '")
                  << floatAbi << "' (expected hard or soft)";
         CortexMTargetOptions options;
         options.cpu = cpu;
