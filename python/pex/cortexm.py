@@ -252,15 +252,20 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
     if mcpu not in MCPUS:
         raise CortexMError(f"unsupported --mcpu {mcpu!r} (expected {' or '.join(MCPUS)})")
     with tempfile.TemporaryDirectory(prefix="pex-cortexm-") as work:
-        lowered = emit_mlir or os.path.join(work, "model.llvm.mlir")
+        lowered = os.path.abspath(emit_mlir) if emit_mlir else os.path.join(
+            work, "model.llvm.mlir")
         report_file = os.path.join(work, "report.json")
-        # Without the operation that a pass diagnostic would append: the
-        # location already points into the model.
-        _run([tools.pex_opt, model, "--mlir-print-op-on-diagnostic=false",
+        # From the model's folder, by its file name: locations (in the
+        # report, the arena plan and diagnostics) then name the file alone,
+        # so the output does not depend on the working directory. Without
+        # the operation that a pass diagnostic would append: the location
+        # already points into the model.
+        _run([tools.pex_opt, os.path.basename(model), "--mlir-print-op-on-diagnostic=false",
               "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
                                                            sram_budget, report_file,
                                                            check_buffers, kernels),
-              "-o", lowered], "compiling the model (--pex-cortexm-pipeline)")
+              "-o", lowered], "compiling the model (--pex-cortexm-pipeline)",
+             cwd=os.path.dirname(os.path.abspath(model)))
         _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",
               f"--float-abi={float_abi}", lowered, "-o", out_prefix + ".o"],
              "writing the object (--mlir-to-cortexm-obj)")
