@@ -168,13 +168,33 @@ def PexPruneHints : Pass<"pex-prune-hints", "::mlir::func::FuncOp"> {
     `peak_bytes` is what the group's tensors hold at the unpruned peak. The
     memory report lists the hints (`prune_hints` in its JSON) and
     `--pex-apply-pruning` applies them.
+
+    The budget is met by the planned arena, not only by the peak: the arena
+    also holds alignment padding, what packing cannot reuse and the kernels'
+    scratch, so it can exceed the peak. The pass applies the hints to a copy
+    of the function and compiles it with `arena-pipeline` (a registered
+    pipeline, given `sram-budget` as `pex-compile --sram-budget` gives it;
+    default `pex-cortexm-pipeline`), which records the arena in `pex.arena`.
+    While that arena exceeds the budget, the search runs again for a peak
+    lower by the excess (or by twice the previous step, when that is more),
+    then bisects back towards the budget to prune no more than needed; at
+    most 12 arenas are planned. So the model pruned with the hints compiles
+    with `pex-compile --sram-budget` of the same budget. A model
+    whose peak already meets the budget may still get hints when its arena
+    does not. `arena-pipeline=''` meets the budget at the peak alone, with
+    no compilation.
   }];
   let options = [
     Option<"sramBudget", "sram-budget", "int64_t", /*default=*/"0",
-           "Peak live bytes to reach (required, > 0)">,
+           "Bytes to reach: of the planned arena, or of the peak with "
+           "arena-pipeline='' (required, > 0)">,
     Option<"minChannelFraction", "min-channel-fraction", "double",
            /*default=*/"0.25",
            "No group keeps fewer than this fraction of its channels">,
+    Option<"arenaPipeline", "arena-pipeline", "std::string",
+           /*default=*/"\"pex-cortexm-pipeline\"",
+           "The registered pipeline that plans the arena of the pruned model "
+           "(it is given sram-budget; '': meet the budget at the peak)">,
   ];
 }
 
