@@ -4,6 +4,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "pex/Analysis/ArenaPlanner.h"
 #include "pex/Analysis/ChainPlanner.h"
 #include "pex/Analysis/ChannelGroups.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -53,6 +58,17 @@ public:
   std::vector<int64_t> channels;
 };
 
+/// How many times at most the arena of a pruned model is planned.
+constexpr unsigned kMaxArenaAttempts = 12;
+
+/// `pipeline` with the option `sram-budget=<budget>` added.
+std::string withBudget(StringRef pipeline, int64_t budget) {
+  std::string option = "sram-budget=" + std::to_string(budget);
+  if (pipeline.ends_with("}"))
+    return (pipeline.drop_back() + " " + option + "}").str();
+  return (pipeline + "{" + option + "}").str();
+}
+
 struct PexPruneHintsPass
     : public pex::impl::PexPruneHintsBase<PexPruneHintsPass> {
   using Base::Base;
@@ -77,7 +93,7 @@ struct PexPruneHintsPass
     std::vector<ChainPlan> chains = state.replan();
     Schedule unprunedSchedule = buildSchedule(graph, chains);
     LivenessResult unpruned = unprunedSchedule.computeLiveness();
-    if (unpruned.peakBytes <= sramBudget)
+    if (unpruned.peakBytes <= sramBudget && arenaPipeline.empty())
       return; // Partial execution alone meets the budget.
 
     ArrayRef<ChannelGroup> all = groups.getGroups();
@@ -91,22 +107,153 @@ struct PexPruneHintsPass
     // The best any pruning within the floors can do.
     state.channels = floors;
     int64_t best = state.evaluate(state.replan()).peakBytes;
+    std::string floorText =
+        "every prunable layer at min-channel-fraction=" +
+        llvm::formatv("{0}", minChannelFraction.getValue()).str();
+
     if (best > sramBudget) {
       func.emitError("sram-budget of ")
           << sramBudget.getValue()
-          << " bytes cannot be met: with partial execution and every "
-             "prunable layer at min-channel-fraction="
-          << llvm::formatv("{0}", minChannelFraction.getValue()).str()
+          << " bytes cannot be met: with partial execution and " << floorText
           << ", the best peak reachable is " << best << " bytes ("
           << unpruned.peakBytes << " bytes without pruning)";
       return signalPassFailure();
     }
-    for (auto [index, group] : llvm::enumerate(all))
-      state.channels[index] = group.channels;
 
-    if (failed(search(state, chains, floors)))
+    // Channel counts that meet `target` at the peak, and the arena planned
+    // for them (the peak itself without arena-pipeline).
+    auto prune = [&](int64_t target) -> FailureOr<int64_t> {
+      for (auto [index, group] : llvm::enumerate(all))
+        state.channels[index] = group.channels;
+      if (unpruned.peakBytes > target) {
+        std::vector<ChainPlan> trialChains = chains;
+        if (failed(search(state, trialChains, floors, target)))
+          return failure();
+      }
+      if (arenaPipeline.empty())
+        return state.evaluate(state.replan()).peakBytes;
+      return plannedArenaBytes(func, state);
+    };
+
+    // The budget is for the planned arena, which can exceed the peak
+    // (alignment, packing, kernel scratch, and chains formed only until the
+    // peak fits). While the arena misses the budget, prune for a peak lower
+    // by the excess, or by twice the last step, whichever is more, so that
+    // a few attempts cross the plateaus where the arena does not move.
+    // Then bisect between the last target that missed and the one that
+    // met the budget, to remove no more channels than needed.
+    int64_t target = sramBudget, step = 0, missed = 0;
+    FailureOr<int64_t> arena = prune(target);
+    unsigned attempts = 1;
+    for (; succeeded(arena) && *arena > sramBudget; ++attempts) {
+      if (target == best || attempts == kMaxArenaAttempts) {
+        func.emitError("sram-budget of ")
+            << sramBudget.getValue() << " bytes cannot be met by the arena: "
+            << "planned by " << arenaPipeline.getValue() << ", it needs "
+            << *arena << " bytes for a pruned model whose peak is at most "
+            << target << " bytes"
+            << (target == best ? " (the best reachable with " + floorText + ")"
+                               : "");
+        return signalPassFailure();
+      }
+      missed = target;
+      step = std::max(*arena - sramBudget, 2 * step);
+      target = std::max(best, target - step);
+      arena = prune(target);
+    }
+    if (failed(arena))
       return signalPassFailure();
+    std::vector<int64_t> met = state.channels;
+    for (int64_t low = target, high = missed;
+         high - low > 1 && attempts < kMaxArenaAttempts; ++attempts) {
+      int64_t mid = low + (high - low) / 2;
+      arena = prune(mid);
+      if (failed(arena))
+        return signalPassFailure();
+      if (*arena <= sramBudget) {
+        low = mid;
+        met = state.channels;
+      } else {
+        high = mid;
+      }
+    }
+    state.channels = met;
     annotate(func, state, unprunedSchedule, unpruned);
+  }
+
+  /// The arena `arena-pipeline` plans for the function pruned as `state`
+  /// says. The pipeline runs on a copy in a context of its own, so that it
+  /// neither sees nor races with the rest of the module.
+  FailureOr<int64_t> plannedArenaBytes(func::FuncOp func,
+                                       const PruningState &state) {
+    std::string text;
+    {
+      OwningOpRef<ModuleOp> copy = ModuleOp::create(func.getLoc());
+      OpBuilder builder(func.getContext());
+      builder.setInsertionPointToEnd(copy->getBody());
+      IRMapping mapping;
+      auto clone = cast<func::FuncOp>(builder.clone(*func, mapping));
+      clone.setPublic();
+      for (auto [index, group] : llvm::enumerate(state.groups.getGroups())) {
+        if (state.channels[index] == group.channels)
+          continue;
+        DictionaryAttr hint = makeHint(index, group, state.channels[index], 0);
+        for (Operation *producer : group.producers)
+          mapping.lookup(producer)->setAttr(kPruneHintAttrName, hint);
+      }
+      llvm::raw_string_ostream os(text);
+      copy->print(os, OpPrintingFlags().enableDebugInfo());
+    }
+
+    MLIRContext context(getContext().getDialectRegistry(),
+                        MLIRContext::Threading::DISABLED);
+    std::string firstError;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diagnostic) {
+      if (diagnostic.getSeverity() == DiagnosticSeverity::Error &&
+          firstError.empty()) {
+        llvm::raw_string_ostream os(firstError);
+        os << diagnostic.getLocation() << ": " << diagnostic;
+      }
+      return success();
+    });
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(text, ParserConfig(&context));
+    if (!module)
+      return func.emitError("cannot copy the function for arena-pipeline: ")
+             << firstError;
+    PassManager pm(&context);
+    std::string pipelineError;
+    llvm::raw_string_ostream pipelineErrors(pipelineError);
+    if (failed(parsePassPipeline("func.func(pex-apply-pruning)," +
+                                     withBudget(arenaPipeline, sramBudget),
+                                 pm, pipelineErrors)))
+      return func.emitError("arena-pipeline '")
+             << arenaPipeline.getValue() << "' is invalid: " << pipelineError;
+    if (failed(pm.run(*module)))
+      return func.emitError("planning the arena of the pruned model with ")
+             << arenaPipeline.getValue() << " failed: " << firstError;
+    auto arena = (*module)->getAttrOfType<DictionaryAttr>(kArenaAttrName);
+    auto bytes = arena ? arena.getAs<IntegerAttr>("bytes") : nullptr;
+    if (!bytes)
+      return func.emitError("arena-pipeline '")
+             << arenaPipeline.getValue() << "' plans no arena ("
+             << kArenaAttrName << ")";
+    return bytes.getInt();
+  }
+
+  /// The hint of a pruned group.
+  DictionaryAttr makeHint(unsigned index, const ChannelGroup &group,
+                          int64_t channels, int64_t peakBytes) {
+    Builder builder(&getContext());
+    return builder.getDictionaryAttr({
+        builder.getNamedAttr("channels_before",
+                             builder.getI64IntegerAttr(group.channels)),
+        builder.getNamedAttr("channels_after",
+                             builder.getI64IntegerAttr(channels)),
+        builder.getNamedAttr("group", builder.getI64IntegerAttr(index)),
+        builder.getNamedAttr("peak_bytes",
+                             builder.getI64IntegerAttr(peakBytes)),
+    });
   }
 
   /// Capacity one channel of a group carries, as a share of the model's.
@@ -172,18 +319,18 @@ struct PexPruneHintsPass
     return best;
   }
 
-  /// Shrinks groups until the re-planned peak meets the budget.
+  /// Shrinks groups until the re-planned peak meets `budget`.
   LogicalResult search(PruningState &state, std::vector<ChainPlan> &chains,
-                       ArrayRef<int64_t> floors) {
+                       ArrayRef<int64_t> floors, int64_t budget) {
     LivenessResult current = state.evaluate(chains);
     while (true) {
-      if (current.peakBytes <= sramBudget) {
+      if (current.peakBytes <= budget) {
         // Chains were planned before the last reductions: plan them again
         // for the pruned model, and go on if the new plan misses the budget.
         chains = state.replan();
         current = state.evaluate(chains);
-        if (current.peakBytes <= sramBudget) {
-          giveBack(state);
+        if (current.peakBytes <= budget) {
+          giveBack(state, budget);
           return success();
         }
       }
@@ -207,13 +354,13 @@ struct PexPruneHintsPass
 
   /// Greedy steps can overshoot once a later step moved the peak elsewhere:
   /// give each pruned group back the channels the budget allows.
-  void giveBack(PruningState &state) {
+  void giveBack(PruningState &state, int64_t budget) {
     for (auto [index, group] : llvm::enumerate(state.groups.getGroups())) {
       int64_t low = state.channels[index], high = group.channels;
       while (low < high) {
         int64_t mid = (low + high + 1) / 2;
         state.channels[index] = mid;
-        if (state.evaluate(state.replan()).peakBytes <= sramBudget)
+        if (state.evaluate(state.replan()).peakBytes <= budget)
           low = mid;
         else
           high = mid - 1;
@@ -234,19 +381,11 @@ struct PexPruneHintsPass
       if (group >= 0)
         peakBytes[group] += record.bytes;
     }
-    Builder builder(func.getContext());
     for (auto [index, group] : llvm::enumerate(state.groups.getGroups())) {
       if (state.channels[index] == group.channels)
         continue;
-      auto hint = builder.getDictionaryAttr({
-          builder.getNamedAttr("channels_before",
-                               builder.getI64IntegerAttr(group.channels)),
-          builder.getNamedAttr("channels_after", builder.getI64IntegerAttr(
-                                                     state.channels[index])),
-          builder.getNamedAttr("group", builder.getI64IntegerAttr(index)),
-          builder.getNamedAttr("peak_bytes",
-                               builder.getI64IntegerAttr(peakBytes[index])),
-      });
+      DictionaryAttr hint =
+          makeHint(index, group, state.channels[index], peakBytes[index]);
       for (Operation *producer : group.producers)
         producer->setAttr(kPruneHintAttrName, hint);
     }

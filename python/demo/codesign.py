@@ -370,7 +370,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     # 3. Hints.
     budget = int(p_partial / args.ratio)
-    hints = pex.report("base.mlir", "hints", f"--pex-prune-hints=sram-budget={budget}",
+    # The demo's budget is a peak (P_partial / ratio), not an arena.
+    hints = pex.report("base.mlir", "hints",
+                       f"--pex-prune-hints=sram-budget={budget} arena-pipeline=",
                        output=pex.path("hinted.mlir"))["prune_hints"]
     log(f"[3] --pex-prune-hints=sram-budget={budget} (P_partial / {args.ratio}): "
         f"{len(hints)} hints")

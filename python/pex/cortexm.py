@@ -16,6 +16,7 @@ import dataclasses
 import json
 import os
 import re
+import signal
 import struct
 import subprocess
 import sys
@@ -65,11 +66,29 @@ class Tools:
     run_qemu: str
 
 
-def _run(command: Sequence[str], what: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(list(command), capture_output=True, text=True)
+def exit_status(returncode: int) -> str:
+    """How a process ended, for a message: a negative return code is the
+    signal that killed it."""
+    if returncode < 0:
+        try:
+            return f"was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"was killed by signal {-returncode}"
+    return f"exited with {returncode}"
+
+
+def _run(command: Sequence[str], what: str,
+         cwd: Optional[str] = None) -> subprocess.CompletedProcess:
+    # errors="replace": a diagnostic quoting a model that is not UTF-8 must
+    # not turn into a UnicodeDecodeError.
+    try:
+        result = subprocess.run(list(command), capture_output=True, text=True,
+                                errors="replace", cwd=cwd)
+    except OSError as err:
+        raise CortexMError(f"{what} failed: cannot run {command[0]}: {err.strerror}")
     if result.returncode != 0:
-        raise CortexMError(f"{what} failed ({os.path.basename(command[0])} exited with "
-                           f"{result.returncode}):\n{result.stderr.rstrip()}")
+        raise CortexMError(f"{what} failed ({os.path.basename(command[0])} "
+                           f"{exit_status(result.returncode)}):\n{result.stderr.rstrip()}")
     return result
 
 
@@ -177,13 +196,20 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
     if mcpu not in MCPUS:
         raise CortexMError(f"unsupported --mcpu {mcpu!r} (expected {' or '.join(MCPUS)})")
     with tempfile.TemporaryDirectory(prefix="pex-cortexm-") as work:
-        lowered = emit_mlir or os.path.join(work, "model.llvm.mlir")
+        lowered = os.path.abspath(emit_mlir) if emit_mlir else os.path.join(
+            work, "model.llvm.mlir")
         report_file = os.path.join(work, "report.json")
-        _run([tools.pex_opt, model,
+        # From the model's folder, by its file name: locations (in the
+        # report, the arena plan and diagnostics) then name the file alone,
+        # so the output does not depend on the working directory. Without
+        # the operation that a pass diagnostic would append: the location
+        # already points into the model.
+        _run([tools.pex_opt, os.path.basename(model), "--mlir-print-op-on-diagnostic=false",
               "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
                                                            sram_budget, report_file,
                                                            check_buffers, kernels),
-              "-o", lowered], "compiling the model (--pex-cortexm-pipeline)")
+              "-o", lowered], "compiling the model (--pex-cortexm-pipeline)",
+             cwd=os.path.dirname(os.path.abspath(model)))
         _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",
               f"--float-abi={float_abi}", lowered, "-o", out_prefix + ".o"],
              "writing the object (--mlir-to-cortexm-obj)")
@@ -232,7 +258,10 @@ def run_qemu(obj: str, tools: Tools, inputs: Sequence[str], outputs: Sequence[st
         command += ["--header", header]
     for i, o in zip(inputs, outputs):
         command += ["--input", i, "--output", o]
-    result = subprocess.run(command, capture_output=True, text=True)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    except OSError as err:
+        raise CortexMError(f"running {obj} on QEMU ({mcpu}) failed: {err.strerror}")
     if result.returncode != 0:
         raise CortexMError(f"running {obj} on QEMU ({mcpu}) failed:\n"
                            f"{(result.stdout + result.stderr).rstrip()}")

@@ -130,7 +130,12 @@ class Tools:
 
 
 def _run(command: Sequence[str]) -> subprocess.CompletedProcess:
-    result = subprocess.run(list(command), capture_output=True, text=True)
+    # errors="replace": diagnostics quoting a file that is not UTF-8.
+    try:
+        result = subprocess.run(list(command), capture_output=True, text=True,
+                                errors="replace")
+    except OSError as err:
+        raise HostError(f"cannot run {command[0]}: {err.strerror}")
     if result.returncode != 0:
         raise HostError(f"{os.path.basename(command[0])} failed ({result.returncode}):\n"
                         f"{' '.join(command)}\n{result.stderr}")
@@ -148,11 +153,17 @@ def compile_model(model: str, exe: str, tools: Tools, *, partial: bool = True,
                   slices: int = 0, slice_size: int = 0, sram_budget: int = 0,
                   entry: Optional[str] = None, workdir: Optional[str] = None) -> Signature:
     """Compiles the MLIR file ``model`` into the executable ``exe``."""
-    with open(model, encoding="utf-8") as f:
-        signature = parse_signature(f.read(), entry)
+    try:
+        with open(model, encoding="utf-8", errors="replace") as f:
+            signature = parse_signature(f.read(), entry)
+    except OSError as err:
+        raise HostError(f"cannot read {model}: {err.strerror}")
     with tempfile.TemporaryDirectory() as scratch:
         work = workdir or scratch
-        os.makedirs(work, exist_ok=True)
+        try:
+            os.makedirs(work, exist_ok=True)
+        except OSError as err:
+            raise HostError(f"cannot create {work}: {err.strerror}")
         llvm_mlir = os.path.join(work, "model.llvm.mlir")
         llvm_ir = os.path.join(work, "model.ll")
         options = pipeline_options(partial, slices, slice_size, sram_budget)

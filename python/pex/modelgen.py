@@ -734,6 +734,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--emit-reference", metavar="FILE",
                         help="write the raw reference output for that input")
     args = parser.parse_args(argv)
+    for flag, path in (("-o", args.output), ("--emit-input", args.emit_input),
+                       ("--emit-reference", args.emit_reference)):
+        if path == "":
+            parser.error(f"{flag} needs a file name")
 
     kwargs: dict[str, object] = {"dtype": args.dtype, "seed": args.seed}
     for key in ("width", "resolution", "num_classes", "blocks", "fc", "func_name"):
@@ -752,21 +756,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                      f"(it takes {', '.join(accepted)})")
     try:
         graph = builder(**kwargs)
-    except ValueError as err:
-        parser.error(str(err))
+    except (ValueError, TypeError) as err:
+        # A parameter of the wrong type or out of range for the builder.
+        parser.error(f"{args.model}: {err}")
 
     text = to_mlir(graph)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
-    if args.emit_input or args.emit_reference:
-        inputs = random_inputs(graph, args.seed)
-        if args.emit_input:
-            _write_raw(args.emit_input, inputs)
-        if args.emit_reference:
-            _write_raw(args.emit_reference, tosa_ref.run(graph, inputs))
+    try:
+        if args.output == "-":
+            sys.stdout.write(text)
+        else:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        if args.emit_input or args.emit_reference:
+            inputs = random_inputs(graph, args.seed)
+            if args.emit_input:
+                _write_raw(args.emit_input, inputs)
+            if args.emit_reference:
+                _write_raw(args.emit_reference, tosa_ref.run(graph, inputs))
+    except OSError as err:
+        print(f"pex-modelgen: error: cannot write {err.filename}: {err.strerror}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

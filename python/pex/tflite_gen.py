@@ -286,10 +286,19 @@ def transpose_dynamic_perm(seed: int = 11) -> Model:
     return m
 
 
+def duplicate_output(seed: int = 12) -> Model:
+    """conv_relu6 listing its one output tensor twice: it imports, and the
+    legality gate rejects the two aliased results."""
+    m = conv_relu6(seed)
+    m.outputs = m.outputs * 2
+    return m
+
+
 #: Models only for import tests (the numpy reference does not run them).
 IMPORT_MODELS: dict[str, Callable[[], Model]] = {
     "options_tolerance": options_tolerance,
     "transpose_dynamic_perm": transpose_dynamic_perm,
+    "duplicate_output": duplicate_output,
 }
 
 

@@ -4,6 +4,10 @@
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=30000" 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints 2>&1 | FileCheck %s --check-prefix=OPTIONS
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 min-channel-fraction=1.5" 2>&1 | FileCheck %s --check-prefix=OPTIONS
+// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=32300" 2>&1 | FileCheck %s --check-prefix=ARENA
+// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=32300 arena-pipeline=" | FileCheck %s --check-prefix=PEAK
+// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 arena-pipeline=no-such-pipeline" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 arena-pipeline=pex-partial-pipeline" 2>&1 | FileCheck %s --check-prefix=NO_ARENA
 
 // A budget of 60000 bytes: partial execution alone meets it for the
 // residual block (55296), which gets no hint.
@@ -16,6 +20,16 @@
 // INFEASIBLE: error: sram-budget of 30000 bytes cannot be met: with partial execution and every prunable layer at min-channel-fraction=0.25, the best peak reachable is 32256 bytes (55296 bytes without pruning)
 
 // OPTIONS: error: pex-prune-hints needs sram-budget > 0 and 0 < min-channel-fraction <= 1
+
+// A budget of 32300 bytes is met by the residual block's peak at the floor
+// (32256), but not by the arena the Cortex-M pipeline plans for it, which
+// also holds a kernel's scratch; for the peak alone, the hints exist.
+// ARENA: error: sram-budget of 32300 bytes cannot be met by the arena: planned by pex-cortexm-pipeline, it needs 32352 bytes for a pruned model whose peak is at most 32256 bytes (the best reachable with every prunable layer at min-channel-fraction=0.25)
+// PEAK-LABEL: func.func @mbv2_residual(
+// PEAK:         pex.prune_hint = {channels_after = 24 : i64, channels_before = 96 : i64
+
+// UNKNOWN: error: arena-pipeline 'no-such-pipeline' is invalid: {{.*}}'no-such-pipeline' does not refer to a registered pass or pass pipeline
+// NO_ARENA: error: arena-pipeline 'pex-partial-pipeline' plans no arena (pex.arena)
 
 // MobileNetV2 block x = 24x24x16 -> expand 96 -> depthwise -> project 24,
 // budget 50000 bytes. Only the expanded channels (E and D, 576 bytes per

@@ -18,16 +18,40 @@ def PexVerifyInput : Pass<"pex-verify-input", "::mlir::ModuleOp"> {
     diagnostic that names the operation and the reason:
 
     - tensors with dynamic dimensions and unranked tensors;
+    - rank-0 tensors (TOSA's scalars are rank-1 tensors of one element) and
+      tensors of rank above 6, TOSA's maximum rank;
     - element types other than i1, i8, i32 and f32 (int16 activations, their
       i48 accumulators, f16, bf16, f64 and i64 are not supported);
+    - tensors of more than 2^31 - 1 bytes, which a 32-bit index cannot
+      address;
+    - tensors that cannot fit `max-sram` bytes of SRAM (0: no limit): a
+      model input or output (always whole in the arena) larger than it, or
+      an int8 activation of which even one channel, the smallest slice of
+      partial execution, is larger. Constants live in flash and int32
+      accumulators are computed a pixel at a time, so neither is counted;
+    - a function that returns the same value twice or returns an argument
+      directly: each output is a buffer of its own;
+    - `tosa.rescale` whose multiplier or shift is not a constant or is
+      outside TOSA's ranges (multiplier >= 0, 2 <= shift <= 62);
     - operations of dialects other than `tosa`, `func` and `partial`, and the
       TOSA operations the backend does not compile (control flow, variables,
       custom operators, FFTs).
 
+    Float operations that would need the C math library (`tosa.sin`,
+    `tosa.exp`, ...) are target-dependent: the host links it, and
+    `--pex-check-bare-metal` rejects them for Cortex-M.
+
     ```mlir
     // error: 'tosa.while_loop' op is not supported by Pex: control flow
+    // error: 'func.func' op is not supported by Pex: argument #0: rank-0
+    //        tensor tensor<i8> (tensors need rank 1 to 6)
     ```
   }];
+  let options = [
+    Option<"maxSram", "max-sram", "int64_t", /*default=*/"2097152",
+           "SRAM bytes of the target (default 2 MiB, the largest Cortex-M "
+           "SRAM; 0: no limit): a tensor that cannot fit is rejected">,
+  ];
 }
 
 def PexMarkInt32Buffers : Pass<"pex-mark-int32-buffers", "::mlir::ModuleOp"> {
@@ -144,13 +168,33 @@ def PexPruneHints : Pass<"pex-prune-hints", "::mlir::func::FuncOp"> {
     `peak_bytes` is what the group's tensors hold at the unpruned peak. The
     memory report lists the hints (`prune_hints` in its JSON) and
     `--pex-apply-pruning` applies them.
+
+    The budget is met by the planned arena, not only by the peak: the arena
+    also holds alignment padding, what packing cannot reuse and the kernels'
+    scratch, so it can exceed the peak. The pass applies the hints to a copy
+    of the function and compiles it with `arena-pipeline` (a registered
+    pipeline, given `sram-budget` as `pex-compile --sram-budget` gives it;
+    default `pex-cortexm-pipeline`), which records the arena in `pex.arena`.
+    While that arena exceeds the budget, the search runs again for a peak
+    lower by the excess (or by twice the previous step, when that is more),
+    then bisects back towards the budget to prune no more than needed; at
+    most 12 arenas are planned. So the model pruned with the hints compiles
+    with `pex-compile --sram-budget` of the same budget. A model
+    whose peak already meets the budget may still get hints when its arena
+    does not. `arena-pipeline=''` meets the budget at the peak alone, with
+    no compilation.
   }];
   let options = [
     Option<"sramBudget", "sram-budget", "int64_t", /*default=*/"0",
-           "Peak live bytes to reach (required, > 0)">,
+           "Bytes to reach: of the planned arena, or of the peak with "
+           "arena-pipeline='' (required, > 0)">,
     Option<"minChannelFraction", "min-channel-fraction", "double",
            /*default=*/"0.25",
            "No group keeps fewer than this fraction of its channels">,
+    Option<"arenaPipeline", "arena-pipeline", "std::string",
+           /*default=*/"\"pex-cortexm-pipeline\"",
+           "The registered pipeline that plans the arena of the pruned model "
+           "(it is given sram-budget; '': meet the budget at the peak)">,
   ];
 }
 

@@ -2,7 +2,9 @@
 //
 // A model compiled for a microcontroller must link with nothing but the C
 // library's memory functions and must not allocate: its only memory is the
-// static arena, the constants in flash and the stack. This pass proves it on
+// static arena, the constants in flash and the stack. Nor may it need the C
+// math library, which the float operations without a Cortex-M instruction
+// (sin, exp, floor on an M4, ...) become calls of. This pass proves it on
 // the final IR, so a violation is an error at the operation rather than an
 // undefined symbol at link time on the device.
 //
@@ -12,6 +14,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "pex/Dialect/Kernel/IR/KernelOps.h"
@@ -31,6 +34,39 @@ bool isHeapFunction(StringRef name) {
       {"malloc", "calloc", "realloc", "aligned_alloc", "posix_memalign", "free",
        "_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_free"},
       name);
+}
+
+/// The C math library function an operation becomes on a Cortex-M4 (or
+/// Cortex-M7), or an empty string when it is computed by instructions:
+/// their FPUs add, multiply, divide and take square roots, but have no
+/// instruction for transcendental functions, and the M4's has none for
+/// rounding either. A math dialect operation left unconverted would need
+/// the same function.
+std::string mathLibraryCall(Operation *op) {
+  StringRef opName = op->getName().getStringRef(), name;
+  if (opName.starts_with("math."))
+    name = op->getName().stripDialect();
+  else if (isa<LLVM::FRemOp>(op))
+    name = "fmod";
+  else if (opName.consume_front("llvm.intr.")) {
+    if (opName == "powi")
+      return "__powisf2"; // of the compiler's runtime library
+    if (llvm::is_contained(
+            {"sin",       "cos",   "tan",       "sincos", "asin",    "acos",
+             "atan",      "atan2", "sinh",      "cosh",   "tanh",    "exp",
+             "exp2",      "exp10", "log",       "log2",   "log10",   "pow",
+             "ldexp",     "frexp", "floor",     "ceil",   "trunc",   "rint",
+             "nearbyint", "round", "roundeven", "lround", "llround", "lrint",
+             "llrint"},
+            opName))
+      name = opName;
+  }
+  if (name.empty() || op->getNumOperands() == 0)
+    return "";
+  Type element = getElementTypeOrSelf(op->getOperand(0).getType());
+  if (!isa<FloatType>(element))
+    return "";
+  return (name + (element.isF32() ? "f" : "")).str();
 }
 
 struct PexCheckBareMetalPass
@@ -58,6 +94,16 @@ struct PexCheckBareMetalPass
 
     bool failed = false;
     getOperation().walk([&](Operation *op) {
+      if (std::string call = mathLibraryCall(op);
+          !call.empty() && !allowed.contains(call)) {
+        op->emitOpError("needs '")
+            << call
+            << "' of the C math library, which a bare-metal object cannot "
+               "link: the Cortex-M4 FPU has no instruction for it (an int8 "
+               "model computes such functions with tosa.table)";
+        failed = true;
+        return;
+      }
       if (isa<memref::AllocOp, memref::ReallocOp, memref::DeallocOp>(op)) {
         op->emitError("heap allocation remains: the Cortex-M model has no "
                       "heap (every buffer belongs in the arena)");

@@ -60,11 +60,13 @@ struct Tensor {
 
 LogicalResult mlir::pex::emitCortexMHeader(Operation *op,
                                            llvm::raw_ostream &os) {
+  // Not op->emitError, which would append the whole program to the error.
   auto model = op->getAttrOfType<DictionaryAttr>(pex::kModelAttrName);
   auto arena = op->getAttrOfType<DictionaryAttr>(pex::kArenaAttrName);
   if (!model || !arena)
-    return op->emitError("no 'pex.model' and 'pex.arena' attributes: compile "
-                         "the model with --pex-cortexm-pipeline");
+    return emitError(getModuleFileLoc(op),
+                     "no 'pex.model' and 'pex.arena' attributes: compile "
+                     "the model with --pex-cortexm-pipeline");
   auto name = model.getAs<StringAttr>("name");
   auto entry = model.getAs<StringAttr>("entry");
   auto inputs = model.getAs<ArrayAttr>("inputs");
@@ -73,7 +75,8 @@ LogicalResult mlir::pex::emitCortexMHeader(Operation *op,
   auto bytes = arena.getAs<IntegerAttr>("bytes");
   auto alignment = arena.getAs<IntegerAttr>("alignment");
   if (!name || !entry || !inputs || !outputs || !symbol || !bytes || !alignment)
-    return op->emitError("malformed 'pex.model' or 'pex.arena' attribute");
+    return emitError(getModuleFileLoc(op),
+                     "malformed 'pex.model' or 'pex.arena' attribute");
   std::string prefix = name.getValue().upper();
 
   // The tensors in the order of the entry point's parameters.
@@ -86,13 +89,16 @@ LogicalResult mlir::pex::emitCortexMHeader(Operation *op,
           !tensor.getAs<IntegerAttr>("bytes") ||
           !tensor.getAs<IntegerAttr>("offset") ||
           !tensor.getAs<ArrayAttr>("shape"))
-        return op->emitError("malformed tensor in 'pex.model': ") << attr;
+        return emitError(getModuleFileLoc(op),
+                         "malformed tensor in 'pex.model': ")
+               << attr;
       Tensor info;
       info.attr = tensor;
       info.isInput = isInput;
       info.cType = getCType(type.getValue());
       if (info.cType.empty())
-        return op->emitError("no C type for the element type ")
+        return emitError(getModuleFileLoc(op),
+                         "no C type for the element type ")
                << type.getValue();
       std::string kind = isInput ? "input" : "output";
       bool single = (isInput ? inputs : outputs).size() == 1;

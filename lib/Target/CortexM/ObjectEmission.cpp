@@ -61,14 +61,16 @@ LogicalResult linkKernelLibrary(Operation *op, llvm::Module &module,
   llvm::StringRef bitcode =
       pex::getKernelBitcode(options.cpu, options.hardFloat);
   if (bitcode.empty())
-    return op->emitError("this build has no kernel library for ")
+    return emitError(pex::getModuleFileLoc(op),
+                     "this build has no kernel library for ")
            << options.cpu << (options.hardFloat ? " (hard" : " (soft")
            << " float ABI)";
   llvm::Expected<std::unique_ptr<llvm::Module>> kernels =
       llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "pex_kernels"),
                              module.getContext());
   if (!kernels)
-    return op->emitError("cannot read the kernel library: ")
+    return emitError(pex::getModuleFileLoc(op),
+                     "cannot read the kernel library: ")
            << llvm::toString(kernels.takeError());
   // The same target, spelt as the model's module spells it.
   (*kernels)->setTargetTriple(module.getTargetTriple());
@@ -79,7 +81,8 @@ LogicalResult linkKernelLibrary(Operation *op, llvm::Module &module,
       own.insert(value.getName());
   if (llvm::Linker::linkModules(module, std::move(*kernels),
                                 llvm::Linker::Flags::LinkOnlyNeeded))
-    return op->emitError("cannot link the kernel library into the model");
+    return emitError(pex::getModuleFileLoc(op),
+                     "cannot link the kernel library into the model");
   for (llvm::GlobalValue &value : module.global_values())
     if (!value.isDeclaration() && !own.contains(value.getName()))
       value.setLinkage(llvm::GlobalValue::InternalLinkage);
@@ -91,8 +94,9 @@ LogicalResult linkKernelLibrary(Operation *op, llvm::Module &module,
 LogicalResult mlir::pex::emitCortexMObject(Operation *op,
                                            const CortexMTargetOptions &options,
                                            llvm::raw_ostream &os) {
+  // Not op->emitError, which would append the whole program to the error.
   if (options.cpu != "cortex-m4" && options.cpu != "cortex-m7")
-    return op->emitError("unsupported --mcpu '")
+    return emitError(pex::getModuleFileLoc(op), "unsupported --mcpu '")
            << options.cpu << "' (expected cortex-m4 or cortex-m7)";
   static const bool initialized = [] {
     LLVMInitializeARMTargetInfo();
@@ -111,7 +115,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return op->emitError("no ARM target in this LLVM: ") << error;
+    return emitError(pex::getModuleFileLoc(op), "no ARM target in this LLVM: ")
+           << error;
   llvm::TargetOptions targetOptions;
   targetOptions.FloatABIType =
       options.hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Soft;
@@ -132,7 +137,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(op, context);
   if (!module)
-    return op->emitError("cannot translate the module to LLVM IR");
+    return emitError(pex::getModuleFileLoc(op),
+                     "cannot translate the module to LLVM IR");
   module->setTargetTriple(triple);
   module->setDataLayout(machine->createDataLayout());
   for (llvm::Function &function : *module) {
@@ -154,7 +160,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, stream, nullptr,
                                    llvm::CodeGenFileType::ObjectFile))
-    return op->emitError("the ARM target cannot emit object files");
+    return emitError(pex::getModuleFileLoc(op),
+                     "the ARM target cannot emit object files");
   codegen.run(*module);
   os << buffer;
   return success();
@@ -176,7 +183,8 @@ void mlir::pex::registerCortexMTranslations() {
       "Translate the LLVM dialect to an ARMv7E-M (Cortex-M4/M7) ELF object",
       [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
         if (floatAbi != "hard" && floatAbi != "soft")
-          return op->emitError("unsupported --float-abi '")
+          return emitError(pex::getModuleFileLoc(op),
+                           "unsupported --float-abi '")
                  << floatAbi << "' (expected hard or soft)";
         CortexMTargetOptions options;
         options.cpu = cpu;

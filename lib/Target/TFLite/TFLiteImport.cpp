@@ -1404,7 +1404,9 @@ OwningOpRef<ModuleOp> Importer::import() {
   for (tosa::PadOp pad : foldedPads)
     if (pad->use_empty())
       pad->erase();
-  loc = UnknownLoc::get(context);
+  // The return and any constant output belong to no operator: they are
+  // located at the model file, where a diagnostic about them points.
+  loc = FileLineColLoc::get(context, fileName, 0, 0);
 
   SmallVector<Value> results;
   SmallVector<int32_t> resultTensors;

@@ -9,6 +9,7 @@
 #ifndef PEX_TARGET_CORTEXM_CORTEXMTARGET_H
 #define PEX_TARGET_CORTEXM_CORTEXMTARGET_H
 
+#include "mlir/IR/Location.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
@@ -37,6 +38,15 @@ LogicalResult emitCortexMObject(Operation *module,
 /// `<NAME>_OUTPUT_BYTES`, `<NAME>_ARENA_BYTES`, shapes, quantisation, arena
 /// offsets and the `<name>_input()`/`<name>_output()` arena slots.
 LogicalResult emitCortexMHeader(Operation *module, llvm::raw_ostream &os);
+
+/// Where the translations report an error about a whole module: its file,
+/// without a line (the first line of a printed module holds its attributes,
+/// which a source excerpt would print whole).
+inline Location getModuleFileLoc(Operation *module) {
+  if (auto file = dyn_cast<FileLineColLoc>(module->getLoc()))
+    return FileLineColLoc::get(file.getFilename(), 0, 0);
+  return module->getLoc();
+}
 
 /// Registers `--mlir-to-cortexm-obj` with its `--mcpu` and `--float-abi`
 /// options, and `--mlir-to-cortexm-header`.

@@ -72,12 +72,24 @@ def PexCheckBareMetal : Pass<"pex-check-bare-metal", "::mlir::ModuleOp"> {
     `allowed-symbols`: by default the memory functions, which the C library
     of any bare-metal toolchain provides, and the functions of the int8
     kernel library (`runtime/kernels/pex_kernels.h`), which `pex-compile`
-    links into the model's object. Each violation is an error at the
-    operation.
+    links into the model's object. No operation may need the C math
+    library either: the float functions a Cortex-M FPU has no instruction
+    for (LLVM's `sin`, `cos`, `tan`, their inverse and hyperbolic forms,
+    `exp`, `exp2`, `exp10`, `log`, `log2`, `log10`, `pow`, `powi`, `ldexp`,
+    `frexp`, `frem`, and the roundings `floor`, `ceil`, `trunc`, `rint`,
+    `nearbyint`, `round`, `roundeven`, `lround`, `lrint`, which the
+    Cortex-M4 lacks), and math dialect operations left unconverted (`erf`),
+    unless `allowed-symbols` lists the library function. A float
+    `tosa.sin`, `tosa.exp`, `tosa.sigmoid`, `tosa.tanh`, `tosa.log`,
+    `tosa.pow`, `tosa.erf`, `tosa.floor` or `tosa.ceil` ends here; their
+    int8 forms are tables and compile. Each violation is an error at the
+    operation, whose location is the TOSA operation's.
 
     ```
     error: 'llvm.func' op declares 'memrefCopy', which a bare-metal object
     cannot link (allowed: memcpy, memmove, memset, pex_conv2d_s8, ...)
+    model.mlir:3:8: error: 'llvm.intr.sin' op needs 'sinf' of the C math
+    library, which a bare-metal object cannot link: ...
     ```
   }];
   let options = [
