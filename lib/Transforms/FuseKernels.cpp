@@ -23,6 +23,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::pex {
@@ -300,6 +301,111 @@ LogicalResult tileKernel(RewriterBase &rewriter, linalg::GenericOp root,
   return success();
 }
 
+/// Whether `op` is a link of an elementwise chain: an all-parallel generic
+/// on tensors with one result and identity maps for its result.
+bool isChainLink(linalg::GenericOp op) {
+  return op.hasPureTensorSemantics() && isAllParallel(op) &&
+         op->getNumResults() == 1 && op.getNumDpsInits() == 1 &&
+         op.getIndexingMapMatchingResult(op->getResult(0)).isIdentity();
+}
+
+/// The operand by which `consumer`, a chain link, reads the single-use
+/// result of another chain link; null unless that is the only operand that
+/// an elementwise producer fusable into `consumer` defines (with several,
+/// the order in which the greedy fusion takes them shapes the fused op).
+OpOperand *getChainOperand(linalg::GenericOp consumer, bool &otherProducer) {
+  OpOperand *found = nullptr;
+  otherProducer = false;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || !isAllParallel(producer) || !input->get().hasOneUse())
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(producer.getOperation());
+    if (found || !generic || !isChainLink(generic) ||
+        !consumer.getMatchingIndexingMap(input).isIdentity() ||
+        !linalg::areElementwiseOpsFusable(input)) {
+      otherProducer = true;
+      return nullptr;
+    }
+    found = input;
+  }
+  return found;
+}
+
+/// Fuses `producer` into `consumer` (which reads its only use) as the
+/// elementwise fusion pattern does; returns the fused op or null.
+linalg::GenericOp fusePair(RewriterBase &rewriter, linalg::GenericOp producer,
+                           linalg::GenericOp consumer) {
+  OpOperand *operand = nullptr;
+  for (OpOperand *input : consumer.getDpsInputOperands())
+    if (input->get().getDefiningOp() == producer.getOperation())
+      operand = input;
+  if (!operand)
+    return {};
+  FailureOr<linalg::ElementwiseOpFusionResult> fused =
+      linalg::fuseElementwiseOps(rewriter, operand);
+  if (failed(fused))
+    return {};
+  for (OpResult result : consumer->getResults())
+    rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+  rewriter.eraseOp(consumer);
+  rewriter.eraseOp(producer);
+  return dyn_cast<linalg::GenericOp>(fused->fusedOp);
+}
+
+/// Fuses long chains of elementwise generics (a producer whose only use is
+/// the next link) pairwise, level by level. The greedy fusion pattern
+/// fuses one link at a time into an op whose body grows with the chain,
+/// cloning it every time: quadratic in the chain's length. Fusion is
+/// associative for such chains (bodies and operands concatenate in chain
+/// order), so the fused op is the same.
+void fuseElementwiseChains(func::FuncOp func) {
+  SmallVector<SmallVector<linalg::GenericOp>> chains;
+  llvm::DenseSet<Operation *> linked;
+  func.walk([&](linalg::GenericOp op) {
+    if (linked.contains(op) || !isChainLink(op))
+      return;
+    // Start at a link that reads no elementwise producer it could fuse.
+    bool otherProducer;
+    if (getChainOperand(op, otherProducer) || otherProducer)
+      return;
+    SmallVector<linalg::GenericOp> chain = {op};
+    while (true) {
+      Value result = chain.back()->getResult(0);
+      if (!result.hasOneUse())
+        break;
+      auto next = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+      if (!next || !isChainLink(next))
+        break;
+      OpOperand *operand = getChainOperand(next, otherProducer);
+      if (!operand || operand->get() != result)
+        break;
+      chain.push_back(next);
+    }
+    for (linalg::GenericOp link : chain)
+      linked.insert(link);
+    if (chain.size() > 2)
+      chains.push_back(std::move(chain));
+  });
+
+  IRRewriter rewriter(func.getContext());
+  for (SmallVector<linalg::GenericOp> &chain : chains) {
+    while (chain.size() > 1) {
+      SmallVector<linalg::GenericOp> next;
+      for (size_t i = 0; i + 1 < chain.size(); i += 2) {
+        rewriter.setInsertionPoint(chain[i + 1]);
+        linalg::GenericOp fused = fusePair(rewriter, chain[i], chain[i + 1]);
+        if (!fused)
+          return; // Left to the greedy fusion.
+        next.push_back(fused);
+      }
+      if (chain.size() % 2)
+        next.push_back(chain.back());
+      chain = std::move(next);
+    }
+  }
+}
+
 struct PexFuseKernelsPass
     : public pex::impl::PexFuseKernelsBase<PexFuseKernelsPass> {
   void runOnOperation() override {
@@ -320,6 +426,7 @@ struct PexFuseKernelsPass
     }
 
     // Elementwise fusion, as linalg-fuse-elementwise-ops does it.
+    fuseElementwiseChains(func);
     {
       RewritePatternSet patterns(context);
       auto singleUse = [](OpOperand *fused) {

@@ -391,6 +391,57 @@ class Builder:
                     self._zp(q.zp, "i8"), self._zp(0, "i32"))
         return self._emit("rescale", operands, x.shape, "i32", _rescale_attrs(False), name)
 
+    def pool(self, kind: str, x: Value, kernel: IntPair, stride: IntPair,
+             name: str = "pool") -> Value:
+        """``avg_pool2d`` or ``max_pool2d`` with TF 'same' padding (quantisation kept).
+
+        An average counts only the window's positions inside the input (TOSA
+        and TFLite agree); a maximum never takes the padding.
+        """
+        kernel, stride = _pair(kernel), _pair(stride)
+        x, pad, (oh, ow) = self._padded(x, kernel, stride, name)
+        attrs = {"kernel": kernel, "pad": pad, "stride": stride}
+        if kind == "avg_pool2d":
+            attrs["acc_type"] = "i32" if self.int8 else "f32"
+            zp = self._in_zp(x)
+            operands: tuple[Value, ...] = (x, zp, zp)
+        elif kind == "max_pool2d":
+            operands = (x,)
+        else:
+            raise ValueError(f"unknown pooling {kind!r}")
+        return self._keep_quant(x, self._emit(kind, operands, (1, oh, ow, x.shape[3]), x.dtype,
+                                              attrs, name))
+
+    def concat(self, values: Sequence[Value], axis: int, name: str = "concat") -> Value:
+        """``tosa.concat`` along ``axis``; int8 inputs are first rescaled to one
+        quantisation that covers all of theirs (TFLite gives a
+        concatenation's inputs its output's quantisation)."""
+        shape = list(values[0].shape)
+        shape[axis] = sum(v.shape[axis] for v in values)
+        if self.int8:
+            quants = [self.graph.quant[v.name] for v in values]
+            lo = min(q.scale * (-128 - q.zp) for q in quants)
+            hi = max(q.scale * (127 - q.zp) for q in quants)
+            scale = (hi - lo) / 255.0
+            q = QParams(scale, min(127, max(-128, _round_half_away(-128.0 - lo / scale))))
+            values = [v if self.graph.quant[v.name] == q else
+                      self._rescale_i8(v, q, f"{name}_in{i}") for i, v in enumerate(values)]
+        y = self._emit("concat", tuple(values), shape, values[0].dtype,
+                       {"axis": f"{axis} : i32"}, name)
+        if self.int8:
+            self.graph.quant[y.name] = q
+        return y
+
+    def _rescale_i8(self, x: Value, q: QParams, name: str) -> Value:
+        """i8 -> i8 rescale of ``x`` to quantisation ``q``."""
+        m, s = quantize_scale(self.graph.quant[x.name].scale / q.scale)
+        operands = (x, self._const(f"{name}_mult", np.array([m]), "i32"),
+                    self._const(f"{name}_shift", np.array([s]), "i8"),
+                    self._in_zp(x), self._zp(q.zp, "i8"))
+        y = self._emit("rescale", operands, x.shape, "i8", _rescale_attrs(False), name)
+        self.graph.quant[y.name] = q
+        return y
+
     def global_avg_pool(self, x: Value, name: str = "pool") -> Value:
         """``avg_pool2d`` over the whole spatial extent (quantisation kept)."""
         _, h, w, c = x.shape
@@ -677,6 +728,129 @@ def resnet_block(h: int = 16, w: int = 16, cin: int = 16, cout: int = 16, stride
     b = Builder(dtype, seed)
     x = b.input((1, h, w, cin), RELU_INPUT)
     return b.finish([_basic_block(b, x, cout, stride, "b1")], func_name)
+
+
+#: Input quantisations a random graph picks from.
+RANDOM_INPUTS = (IMAGE_INPUT, RELU6_INPUT, RELU_INPUT, LINEAR_INPUT)
+#: Motifs of random graphs and their relative weights.
+RANDOM_MOTIFS = (("inverted_residual", 4), ("separable", 2), ("conv", 2), ("pool", 1),
+                 ("branches", 2), ("add", 1), ("concat_hw", 0.5))
+
+
+@_model("random")
+def random_graph(resolution: Optional[int] = None, blocks: Optional[int] = None,
+                 max_channels: int = 16, max_outputs: int = 3, *, dtype: str = "int8",
+                 seed: int = 0, func_name: str = "main") -> Graph:
+    """A random DAG of the operators partial execution meets, deterministic per seed.
+
+    ``blocks`` motifs (default: 3 to 8) follow a ``1xHxWxC`` input (H and W
+    from 4 to 12 unless ``resolution`` is given, C from 1 to 12): inverted
+    residual blocks (expansion 2 to 6, kernel 3 or 5, stride 1 or 2, with
+    or without the shortcut), depthwise-separable pairs, 1x1 and 3x3
+    convolutions, average and max pooling, two or three branches joined by
+    a channel concatenation, residual adds of an earlier tensor of the same
+    shape and concatenations along H or W. A motif usually reads the newest
+    tensor, sometimes an older one (fan-out); tensors left unread at the end
+    are joined or returned as extra outputs (at most ``max_outputs``, the
+    newest; the others are dead code), and the main path may end in a
+    classifier. Channel counts are any from 1 to ``max_channels`` (odd ones
+    included); activations are none, ReLU or ReLU6. The structure comes from
+    ``default_rng([seed, 3])``, the weights and calibration as for every
+    other model.
+    """
+    rng = np.random.default_rng([seed, 3])
+    b = Builder(dtype, seed)
+
+    def pick(options: Sequence) -> object:
+        return options[int(rng.integers(len(options)))]
+
+    def channels() -> int:
+        return int(rng.integers(1, max_channels + 1))
+
+    def activation() -> Activation:
+        return pick((None, "relu", "relu6"))
+
+    def stride(v: Value) -> int:
+        return 2 if min(v.shape[1:3]) >= 3 and rng.random() < 0.3 else 1
+
+    if resolution is None:
+        h, w = int(rng.integers(4, 13)), int(rng.integers(4, 13))
+    else:
+        h = w = resolution
+    x = b.input((1, h, w, int(rng.integers(1, 13))), pick(RANDOM_INPUTS))
+    activations = [x]   # every activation, for fan-out and shortcuts
+    leaves = [x]        # activations nobody reads yet
+    motifs = [m for m, _ in RANDOM_MOTIFS]
+    weights = np.array([w for _, w in RANDOM_MOTIFS], dtype=np.float64)
+    count = blocks if blocks is not None else int(rng.integers(3, 9))
+
+    def branch(v: Value, s: int, name: str) -> Value:
+        """One branch of a `branches` motif: stride `s`, random channels."""
+        kind = pick(("conv1", "conv3", "separable", "dw", "pool"))
+        if kind == "conv1":
+            return b.conv2d(v, channels(), 1, s, activation(), name)
+        if kind == "conv3":
+            return b.conv2d(v, channels(), 3, s, activation(), name)
+        if kind == "separable":
+            return _separable(b, v, channels(), s, pick(("relu", "relu6")), name)
+        if kind == "dw":
+            return b.depthwise(v, 3, s, activation(), name)
+        return b.pool(pick(("avg_pool2d", "max_pool2d")), v, 3, s, name)
+
+    for i in range(1, count + 1):
+        name = f"m{i}"
+        src = leaves[-1] if leaves and rng.random() >= 0.25 else pick(activations)
+        motif = motifs[int(rng.choice(len(motifs), p=weights / weights.sum()))]
+        same_shape = [v for v in activations if v.shape == src.shape and v is not src]
+        if motif == "add" and not same_shape:
+            motif = "conv"
+        if motif == "inverted_residual":
+            cin, s = src.shape[3], stride(src)
+            cout = cin if s == 1 and rng.random() < 0.5 else channels()
+            residual = s == 1 and cin == cout and rng.random() < 0.8
+            expansion = int(rng.integers(2, 7))
+            y = _inverted_residual(b, src, expansion, cout, s, pick((3, 3, 5)), residual, name)
+        elif motif == "separable":
+            y = _separable(b, src, channels(), stride(src), pick(("relu", "relu6")), name)
+        elif motif == "conv":
+            y = b.conv2d(src, channels(), pick((1, 3)), stride(src), activation(), name)
+        elif motif == "pool":
+            kind = pick(("avg_pool2d", "max_pool2d"))
+            s = stride(src)
+            y = b.pool(kind, src, s if s == 2 and rng.random() < 0.5 else 3, s, name)
+        elif motif == "branches":
+            s = stride(src)
+            parts = [branch(src, s, f"{name}_{k}") for k in range(int(rng.integers(2, 4)))]
+            y = b.concat(parts, 3, name)
+        elif motif == "add":
+            y = b.add(src, pick(same_shape), activation(), name)
+        else:  # concat_hw
+            axis = int(rng.integers(1, 3))
+            other = b.conv2d(src, src.shape[3], 1, 1, activation(), f"{name}_b")
+            y = b.concat([src, other], axis, name)
+        if src in leaves:
+            leaves.remove(src)
+        leaves.append(y)
+        activations.append(y)
+
+    # Join what nobody reads: same shape by an add, same H and W by a
+    # concatenation; the rest become outputs.
+    outputs = list(leaves)
+    joined = True
+    while joined and len(outputs) > 1:
+        joined = False
+        for j in range(len(outputs) - 1):
+            a, c = outputs[j], outputs[-1]
+            if a.shape[:3] == c.shape[:3]:
+                y = (b.add(a, c, None, f"join{len(outputs)}") if a.shape == c.shape
+                     else b.concat([a, c], 3, f"join{len(outputs)}"))
+                outputs = outputs[:j] + outputs[j + 1:-1] + [y]
+                joined = True
+                break
+    if rng.random() < 0.2:
+        main = b.global_avg_pool(outputs[-1], "pool")
+        outputs[-1] = b.fully_connected(main, channels(), "conv2d", "logits")
+    return b.finish(outputs[-max_outputs:], func_name)
 
 
 def random_inputs(graph: Graph, seed: int) -> list[np.ndarray]:

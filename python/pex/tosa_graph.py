@@ -7,8 +7,8 @@ operations in execution order and graph outputs.  It is what
 
 Only the operations the generator emits are modelled: ``conv2d``,
 ``depthwise_conv2d``, ``rescale``, ``clamp``, ``add``, ``avg_pool2d``,
-``matmul``, ``reshape`` and ``slice``, plus the constants they use
-(``tosa.const`` and ``tosa.const_shape``).
+``max_pool2d``, ``concat``, ``matmul``, ``reshape`` and ``slice``, plus the
+constants they use (``tosa.const`` and ``tosa.const_shape``).
 """
 
 from __future__ import annotations

@@ -208,6 +208,26 @@ def avg_pool2d(x: np.ndarray, input_zp: int, output_zp: int, kernel: Pair,
     return np.clip(result, -128, 127).astype(np.int8)
 
 
+def max_pool2d(x: np.ndarray, kernel: Pair, stride: Pair, pad: Pad) -> np.ndarray:
+    """TOSA MAX_POOL2D; padding never wins (it is below every value)."""
+    n, ih, iw, c = x.shape
+    oh = _output_size(ih, kernel[0], pad[0], pad[1], stride[0], 1, "max_pool2d")
+    ow = _output_size(iw, kernel[1], pad[2], pad[3], stride[1], 1, "max_pool2d")
+    if np.issubdtype(x.dtype, np.floating):
+        low = -np.inf
+    else:
+        low = np.iinfo(x.dtype).min
+    xp = np.pad(x, ((0, 0), (pad[0], pad[1]), (pad[2], pad[3]), (0, 0)), constant_values=low)
+    return _windows(xp, kernel, stride, (1, 1), (oh, ow)).max(axis=(3, 4)).astype(x.dtype)
+
+
+def concat(values: Sequence[np.ndarray], axis: int) -> np.ndarray:
+    """TOSA CONCAT."""
+    if len({v.dtype for v in values}) != 1:
+        raise TosaError("concat: operands must have one element type")
+    return np.concatenate(values, axis=axis)
+
+
 def matmul(a: np.ndarray, b: np.ndarray, a_zp: int, b_zp: int) -> np.ndarray:
     """TOSA MATMUL: [N, H, C] x [N, C, W] -> [N, H, W]."""
     if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
@@ -242,6 +262,10 @@ def eval_op(op: Op, env: Mapping[str, np.ndarray]) -> np.ndarray:
     elif op.kind == "avg_pool2d":
         out = avg_pool2d(args[0], _scalar(env, op, 1), _scalar(env, op, 2),
                          a["kernel"], a["stride"], a["pad"])
+    elif op.kind == "max_pool2d":
+        out = max_pool2d(args[0], a["kernel"], a["stride"], a["pad"])
+    elif op.kind == "concat":
+        out = concat(args, int(str(a["axis"]).split(":")[0]))
     elif op.kind == "matmul":
         out = matmul(args[0], args[1], _scalar(env, op, 2), _scalar(env, op, 3))
     elif op.kind == "reshape":

@@ -40,6 +40,7 @@ CONFIGS = {
     "mbv1_pair": {"stride": 2},
     "dscnn_block": {},
     "resnet_block": {"cout": 32, "stride": 2},
+    "random": {"seed": 1},
 }
 
 
@@ -256,6 +257,25 @@ class ReferenceKernelTest(unittest.TestCase):
         got = tosa_ref.avg_pool2d(x, -20, 7, (3, 3), (2, 2), pad)
         np.testing.assert_array_equal(got, naive_avg_pool(x, -20, 7, (3, 3), (2, 2), pad))
 
+    def test_max_pool_with_padding_matches_naive_loop(self) -> None:
+        x = self._int8(1, 7, 5, 3)
+        got = tosa_ref.max_pool2d(x, (3, 2), (2, 2), (1, 1, 0, 1))
+        want = np.full((1, 4, 3, 3), -128, dtype=np.int8)
+        for i in range(4):
+            for j in range(3):
+                for kh in range(3):
+                    for kw in range(2):
+                        h, w = 2 * i + kh - 1, 2 * j + kw
+                        if 0 <= h < 7 and 0 <= w < 5:
+                            want[0, i, j] = np.maximum(want[0, i, j], x[0, h, w])
+        np.testing.assert_array_equal(got, want)
+
+    def test_concat(self) -> None:
+        a, b = self._int8(1, 2, 3, 4), self._int8(1, 2, 3, 1)
+        np.testing.assert_array_equal(tosa_ref.concat([a, b], 3)[..., 4], b[..., 0])
+        with self.assertRaises(tosa_ref.TosaError):
+            tosa_ref.concat([a, b.astype(np.int32)], 3)
+
     def test_matmul_with_zero_points(self) -> None:
         a, b = self._int8(1, 2, 5), self._int8(1, 5, 3)
         got = tosa_ref.matmul(a, b, -4, 0)
@@ -396,6 +416,29 @@ class GeneratorTest(unittest.TestCase):
                 real = (out8.astype(np.float64) - q.zp) * q.scale
                 self.assertGreater(np.corrcoef(real.ravel(), out32.ravel())[0, 1], 0.95)
 
+    def test_random_graphs(self) -> None:
+        """Deterministic per seed, and together the seeds cover every motif."""
+        self.assertEqual(to_mlir(modelgen.random_graph(seed=4)),
+                         to_mlir(modelgen.random_graph(seed=4)))
+        self.assertNotEqual(to_mlir(modelgen.random_graph(seed=4)),
+                            to_mlir(modelgen.random_graph(seed=5)))
+        kinds, channels, strides, axes = set(), set(), set(), set()
+        for seed in range(20):
+            g = modelgen.random_graph(seed=seed)
+            kinds |= {op.kind for op in g.ops}
+            channels |= {op.result.shape[-1] for op in g.ops if len(op.result.shape) == 4}
+            strides |= {op.attrs["stride"] for op in g.ops if "stride" in op.attrs}
+            axes |= {op.attrs["axis"] for op in g.ops_of_kind("concat")}
+            env = tosa_ref.run_all(g, modelgen.random_inputs(g, seed))
+            for out in g.outputs:
+                self.assertGreater(len(np.unique(env[out.name])), 1, seed)
+        self.assertLessEqual({"conv2d", "depthwise_conv2d", "avg_pool2d", "max_pool2d",
+                              "concat", "add", "rescale", "clamp"}, kinds)
+        self.assertTrue(any(c % 2 for c in channels))
+        self.assertLessEqual({(1, 1), (2, 2)}, strides)
+        self.assertLessEqual({"3 : i32", "1 : i32", "2 : i32"}, axes)
+        self.assertEqual(len(modelgen.random_graph(seed=0, max_outputs=1).outputs), 1)
+
     def test_func_name(self) -> None:
         text = to_mlir(modelgen.mbv1_pair(func_name="pair"))
         self.assertIn("func.func @pair(", text)
@@ -447,6 +490,9 @@ class MlirVerifyTest(unittest.TestCase):
                 self._check(modelgen.mbv2_block(h=9, w=7, cin=8, expansion=4, cout=16, stride=2,
                                                 residual=False, kernel=5, dtype=dtype))
                 self._check(modelgen.mcunet_like(resolution=80, blocks=6, dtype=dtype))
+        for seed in range(2, 6):
+            with self.subTest(seed=seed):
+                self._check(modelgen.random_graph(seed=seed))
 
 
 def _execute_with_mlir(graph: Graph, inputs: list[np.ndarray]) -> np.ndarray:
@@ -513,6 +559,7 @@ class MlirExecutionTest(unittest.TestCase):
             "ds_cnn": _graph("ds_cnn"),
             "mobilenet_v2_matmul": modelgen.mobilenet_v2(blocks=4, resolution=40, fc="matmul",
                                                          seed=2),
+            "random": modelgen.random_graph(seed=9, max_outputs=1),
         }
         for label, graph in graphs.items():
             with self.subTest(graph=label):

@@ -156,3 +156,34 @@ func.func @one_channel_depthwise(%x: tensor<1x4x4x1xi8>) -> tensor<1x4x4x1xi8> {
   %q = tosa.rescale %acc, %m, %s, %z32, %zp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x4x4x1xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x1xi8>
   return %q : tensor<1x4x4x1xi8>
 }
+
+// -----
+
+// A chain of elementwise ops fuses pairwise, level by level, into one
+// generic whose body keeps the chain's order: the same op as fusing one
+// link at a time, without cloning a growing body once per link.
+
+// CHECK-LABEL: func.func @elementwise_chain(
+//  CHECK-SAME: %[[X:.*]]: tensor<1x4x4x3xi8>
+//   CHECK-DAG: %[[HI1:.*]] = arith.constant 120 : i8
+//   CHECK-DAG: %[[LO1:.*]] = arith.constant -120 : i8
+//   CHECK-DAG: %[[HI5:.*]] = arith.constant 80 : i8
+//   CHECK-DAG: %[[LO5:.*]] = arith.constant -80 : i8
+//       CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<1x4x4x3xi8>)
+//  CHECK-NEXT: ^bb0(%[[IN:.*]]: i8, %{{.*}}: i8):
+//  CHECK-NEXT:   %[[A:.*]] = arith.maxsi %[[IN]], %[[LO1]] : i8
+//  CHECK-NEXT:   %[[B:.*]] = arith.minsi %[[A]], %[[HI1]] : i8
+// CHECK-COUNT-6:  arith.{{maxsi|minsi}}
+//  CHECK-NEXT:   %[[C:.*]] = arith.maxsi %{{.*}}, %[[LO5]] : i8
+//  CHECK-NEXT:   %[[D:.*]] = arith.minsi %[[C]], %[[HI5]] : i8
+//  CHECK-NEXT:   linalg.yield %[[D]] : i8
+//   CHECK-NOT: linalg.generic
+//       CHECK: return %[[Y]]
+func.func @elementwise_chain(%x: tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8> {
+  %0 = tosa.clamp %x {max_val = 120 : i8, min_val = -120 : i8} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
+  %1 = tosa.clamp %0 {max_val = 110 : i8, min_val = -110 : i8} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
+  %2 = tosa.clamp %1 {max_val = 100 : i8, min_val = -100 : i8} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
+  %3 = tosa.clamp %2 {max_val = 90 : i8, min_val = -90 : i8} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
+  %4 = tosa.clamp %3 {max_val = 80 : i8, min_val = -80 : i8} : (tensor<1x4x4x3xi8>) -> tensor<1x4x4x3xi8>
+  return %4 : tensor<1x4x4x3xi8>
+}

@@ -42,7 +42,11 @@ def PexLowerToKernels : Pass<"pex-lower-to-kernels", "::mlir::func::FuncOp"> {
     the pass proves from the constant weights and bias. Everything else keeps
     the generic lowering. The kernels that need working memory get a
     `tensor.empty` scratch operand, which bufferization turns into a buffer
-    of the arena.
+    of the arena. A kernel's output is a `tensor.empty` too, which the empty
+    tensor elimination makes the part of a concatenation the result goes
+    to, except along the width (its rows would be further apart than the
+    kernel can address): that output is a `bufferization.alloc_tensor`,
+    copied into the concatenation.
 
     ```mlir
     %c = tosa.conv2d %x, %w, %b, %izp, %wzp {...} : (...) -> tensor<1x8x8x32xi32>
@@ -55,6 +59,7 @@ def PexLowerToKernels : Pass<"pex-lower-to-kernels", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::pex::kernel::KernelDialect",
     "::mlir::tensor::TensorDialect",
   ];

@@ -234,7 +234,10 @@ def PexFuseKernels : Pass<"pex-fuse-kernels", "::mlir::func::FuncOp"> {
        and only when that user is elementwise too):
        rescale and clamp become one operation, and so does a quantised add
        `rescale -> add -> rescale`, whose int32 values then never leave
-       registers.
+       registers. A chain of three or more elementwise operations, each
+       the only user of the previous one, is fused pairwise first, level
+       by level, into the same operation: fused one link at a time, its
+       growing body would be cloned once per link (quadratic time).
     3. Each elementwise operation that reads the result of a reduction
        (a convolution, depthwise convolution, matmul or pooling) is tiled
        one output pixel at a time (every loop but the innermost channel

@@ -14,6 +14,7 @@
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -205,6 +206,24 @@ struct KernelOutput {
   RankedTensorType type;
 };
 
+/// Whether `value` goes, through concatenations, into a concatenation along
+/// the width of rows of more than one pixel row: its part of the result has
+/// rows further apart than its own, and the kernels address an output only
+/// by its pixel stride.
+bool isWrittenIntoColumns(Value value) {
+  for (Operation *user : value.getUsers()) {
+    auto concat = dyn_cast<tosa::ConcatOp>(user);
+    if (!concat)
+      continue;
+    auto type = cast<RankedTensorType>(concat.getType());
+    if ((type.getRank() == 4 && concat.getAxis() == 2 &&
+         type.getDimSize(1) > 1) ||
+        isWrittenIntoColumns(concat.getResult()))
+      return true;
+  }
+  return false;
+}
+
 class KernelRewriter {
 public:
   explicit KernelRewriter(MLIRContext *context) : rewriter(context) {}
@@ -232,6 +251,16 @@ private:
   Value empty(Location loc, RankedTensorType type) {
     return tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                    type.getElementType());
+  }
+  /// The output operand of a kernel replacing `replaced`: an empty tensor,
+  /// which the empty tensor elimination turns into the part of a
+  /// concatenation the result goes to, unless the kernel could not address
+  /// that part; then a buffer of its own, copied there.
+  Value output(Location loc, RankedTensorType type, Value replaced) {
+    if (!isWrittenIntoColumns(replaced))
+      return empty(loc, type);
+    return bufferization::AllocTensorOp::create(rewriter, loc, type,
+                                                ValueRange{});
   }
   /// Replaces the output stage's last operation by `result` and erases the
   /// stage and `kernel`.
@@ -319,12 +348,12 @@ void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
   const ChannelParams &params = out->params;
   RankedTensorType outputType = out->type;
   Location loc = conv.getLoc();
-  Value output = empty(loc, outputType);
+  Value destination = output(loc, outputType, stage.getLast()->getResult(0));
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   if (singlePixels) {
     auto fc = kernel::FullyConnectedOp::create(
         rewriter, loc, TypeRange{outputType}, input, weights, params.bias,
-        params.multiplier, params.shift, output, i32(*inputZp),
+        params.multiplier, params.shift, destination, i32(*inputZp),
         i32(stage.outputZp), i32(stage.actMin), i32(stage.actMax));
     replace(stage, conv, fc->getResult(0));
     return;
@@ -336,7 +365,7 @@ void KernelRewriter::lowerConv2D(tosa::Conv2DOp conv) {
   Value scratch = empty(loc, scratchType);
   auto op = kernel::Conv2DOp::create(
       rewriter, loc, TypeRange{outputType, scratchType}, input, weights,
-      params.bias, params.multiplier, params.shift, output, scratch,
+      params.bias, params.multiplier, params.shift, destination, scratch,
       conv.getStrideAttr(), conv.getPadAttr(), conv.getDilationAttr(),
       i32(*inputZp), i32(stage.outputZp), i32(stage.actMin), i32(stage.actMax));
   replace(stage, conv, op->getResult(0));
@@ -407,7 +436,8 @@ void KernelRewriter::lowerDepthwise(tosa::DepthwiseConv2DOp conv) {
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   auto op = kernel::DepthwiseConv2DOp::create(
       rewriter, loc, TypeRange{outputType}, input, weights, params.bias,
-      params.multiplier, params.shift, empty(loc, outputType),
+      params.multiplier, params.shift,
+      output(loc, outputType, stage.getLast()->getResult(0)),
       conv.getStrideAttr(), conv.getPadAttr(), conv.getDilationAttr(),
       i32(*inputZp), i32(stage.outputZp), i32(stage.actMin), i32(stage.actMax));
   replace(stage, conv, op->getResult(0));
@@ -467,8 +497,8 @@ void KernelRewriter::lowerFinish(tosa::RescaleOp rescale) {
   auto i32 = [&](int64_t v) { return rewriter.getI32IntegerAttr(v); };
   auto op = kernel::RequantizeOp::create(
       rewriter, loc, TypeRange{outputType}, value, bias, multiplier, shift,
-      empty(loc, outputType), i32(stage->outputZp), i32(stage->actMin),
-      i32(stage->actMax));
+      output(loc, outputType, stage->getLast()->getResult(0)),
+      i32(stage->outputZp), i32(stage->actMin), i32(stage->actMax));
   replace(*stage, value == rescale.getInput() ? nullptr : add.getOperation(),
           op->getResult(0));
 }
