@@ -756,25 +756,17 @@ Value Importer::logOfSum(Value sum) {
 }
 
 LogicalResult Importer::convertSoftmax() {
-  if (failed(expectCounts(1, 1, 1)))
-    return failure();
-  int32_t inputTensor = inputIndex(0), outputTensor = currentOp->outputs[0];
-  if (inputTensor < 0)
-    return opError("the input is required");
-  if (failed(expectInt8({{inputTensor, "input"}, {outputTensor, "output"}})))
+  Quant inQuant, outQuant;
+  FailureOr<Value> input = unaryOperand(&inQuant, &outQuant);
+  if (failed(input))
     return failure();
   SoftmaxOptions o = readSoftmaxOptions(reader, currentOp->options);
   if (!reader.ok())
     return readerError();
-  ArrayRef<int64_t> shape = graph.tensors[inputTensor].shape;
-  if (shape.empty() ||
-      shape != ArrayRef<int64_t>(graph.tensors[outputTensor].shape))
-    return opError("input and output must have the same non-scalar shape");
-  FailureOr<Quant> inQuant = activationQuant(inputTensor, "input");
-  FailureOr<Quant> outQuant = activationQuant(outputTensor, "output");
-  if (failed(inQuant) || failed(outQuant))
-    return failure();
-  if (outQuant->zeroPoint != -128 || outQuant->scale != 1.0f / 256)
+  ArrayRef<int64_t> shape = graph.tensors[inputIndex(0)].shape;
+  if (shape.empty())
+    return opError("the input must not be a scalar");
+  if (outQuant.zeroPoint != -128 || outQuant.scale != 1.0f / 256)
     return opError("the output must have scale 1/256 and zero point -128, "
                    "as TFLite Micro requires");
   int64_t depth = shape.back();
@@ -785,12 +777,9 @@ LogicalResult Importer::convertSoftmax() {
                    " values can exceed TFLite Micro's output shift limit");
   const char *reason = "";
   std::optional<tflm::SoftmaxTables> tables =
-      tflm::softmaxTables(o.beta, inQuant->scale, rounding, &reason);
+      tflm::softmaxTables(o.beta, inQuant.scale, rounding, &reason);
   if (!tables)
     return opError(Twine("unsupported parameters: ") + reason);
-  FailureOr<Value> input = operand(0);
-  if (failed(input))
-    return failure();
 
   // reference_ops::Softmax<int8_t, int8_t>; the steps follow the kernel.
   int64_t rank = shape.size(), axis = rank - 1;
