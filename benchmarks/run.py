@@ -455,6 +455,10 @@ def notes(row: dict, tflm: dict) -> list:
     else:
         parts = []
         for c in chains:
+            if c.get("split") == "rows":
+                parts.append(f"rows in bands of {c['band']} over {len(c['ops'])} operators "
+                             f"(peak {c['peak_before_bytes']} -> {c['peak_after_bytes']} B)")
+                continue
             kind = ("int32 accumulator" if c["boundary"] == "accumulate"
                     else "output materialised")
             parts.append(f"{c['channels']} channels in slices of {c['slice_size']}, {kind} "

@@ -159,14 +159,17 @@ mlir::pex::findChainCandidates(const KernelGraph &graph,
 
 std::vector<ChainPlan>
 mlir::pex::chooseChains(const KernelGraph &graph,
-                        const ChainPlannerOptions &options) {
+                        const ChainPlannerOptions &options,
+                        ArrayRef<ChainPlan> fixed) {
   std::vector<ChainPlan> candidates = findChainCandidates(graph, options);
   for (ChainPlan &candidate : candidates)
     candidate.sliceSize = 1;
-  std::vector<ChainPlan> chosen;
+  std::vector<ChainPlan> chosen(fixed.begin(), fixed.end());
   llvm::DenseSet<unsigned> used;
+  for (const ChainPlan &plan : fixed)
+    used.insert(plan.kernels.begin(), plan.kernels.end());
   LivenessResult current =
-      buildSchedule(graph, {}, options.channels).computeLiveness();
+      buildSchedule(graph, chosen, options.channels).computeLiveness();
   while (current.peakBytes > options.sramBudget) {
     std::optional<unsigned> best;
     LivenessResult bestLiveness;
@@ -203,7 +206,7 @@ mlir::pex::chooseChains(const KernelGraph &graph,
   // A chain accepted for lowering one of several steps tied at the peak
   // is useless if another chain could not lower the rest: drop chains
   // whose removal leaves the peak where it is.
-  for (size_t i = chosen.size(); i-- > 0;) {
+  for (size_t i = chosen.size(); i-- > fixed.size();) {
     ChainPlan removed = chosen[i];
     chosen.erase(chosen.begin() + i);
     if (buildSchedule(graph, chosen, options.channels)
@@ -211,7 +214,118 @@ mlir::pex::chooseChains(const KernelGraph &graph,
             .peakBytes > current.peakBytes)
       chosen.insert(chosen.begin() + i, std::move(removed));
   }
+  chosen.erase(chosen.begin(), chosen.begin() + fixed.size());
   return chosen;
+}
+
+std::vector<ChainPlan>
+mlir::pex::findRowChainCandidates(const KernelGraph &graph) {
+  std::vector<ChainPlan> candidates;
+  ArrayRef<Kernel> kernels = graph.getKernels();
+  Operation *func = graph.getFunction().getOperation();
+  auto streamable = [&](const Kernel &kernel) {
+    if (kernel.outputs.size() != 1)
+      return false;
+    return llvm::all_of(kernel.ops, [&](Operation *op) {
+      std::string reason;
+      return op->getParentOp() == func && succeeded(getRowWindows(op, reason));
+    });
+  };
+  for (unsigned start = 0; start < kernels.size(); ++start) {
+    if (!streamable(kernels[start]) ||
+        !llvm::all_of(kernels[start].inputs, [&](Value input) {
+          return graph.isFunctionArgument(input);
+        }))
+      continue;
+    ChainPlan plan;
+    // Results still to be read by a later kernel of the run, by reader.
+    llvm::DenseMap<Value, unsigned> pending;
+    for (unsigned end = start; end < kernels.size(); ++end) {
+      const Kernel &kernel = kernels[end];
+      if (!streamable(kernel))
+        break;
+      plan.kernels.push_back(end);
+      for (Value input : kernel.inputs) {
+        auto it = pending.find(input);
+        if (it != pending.end() && --it->second == 0)
+          pending.erase(it);
+      }
+      Value output = kernel.outputs.front();
+      // Only the last kernel's result may leave the chain.
+      if (pending.empty() && end > start) {
+        std::string reason;
+        SmallVector<Operation *> ops;
+        for (unsigned k : plan.kernels)
+          llvm::append_range(ops, kernels[k].ops);
+        llvm::sort(ops, [](Operation *a, Operation *b) {
+          return a->isBeforeInBlock(b);
+        });
+        if (ops.back()->getResult(0) == output &&
+            succeeded(buildRowSchedule(ops, 1, reason)))
+          candidates.push_back(plan);
+      }
+      if (graph.isFunctionResult(output))
+        break;
+      unsigned readers = graph.getConsumers(output).size();
+      if (readers == 0)
+        break;
+      pending[output] = readers;
+    }
+  }
+  return candidates;
+}
+
+std::optional<ChainPlan>
+mlir::pex::chooseRowChain(const KernelGraph &graph,
+                          ArrayRef<ChainPlan> channelChains,
+                          const ChainPlannerOptions &options) {
+  if (!options.rows || options.channels)
+    return std::nullopt;
+  auto peakOf = [&](ArrayRef<ChainPlan> chains) {
+    return buildSchedule(graph, chains, options.channels)
+        .computeLiveness()
+        .peakBytes;
+  };
+  int64_t current = peakOf(channelChains);
+  auto outputRows = [&](const ChainPlan &plan) {
+    const Kernel &last = graph.getKernels()[plan.kernels.back()];
+    return cast<RankedTensorType>(last.outputs.front().getType())
+        .getDimSize(1);
+  };
+
+  // Each run with one-row bands (its least memory), and the channel chains
+  // chosen again around it: the rest of the network bounds what a longer
+  // run gains.
+  std::optional<ChainPlan> best;
+  std::vector<ChainPlan> bestChains;
+  int64_t bestPeak = current - kMinimumChainGainBytes;
+  for (ChainPlan candidate : findRowChainCandidates(graph)) {
+    candidate.band =
+        options.band > 0 ? std::min(options.band, outputRows(candidate)) : 1;
+    std::vector<ChainPlan> chains = {candidate};
+    llvm::append_range(chains, chooseChains(graph, options, {candidate}));
+    int64_t peak = peakOf(chains);
+    if (peak < bestPeak ||
+        (best && peak == bestPeak &&
+         candidate.kernels.size() < best->kernels.size())) {
+      best = candidate;
+      bestChains = std::move(chains);
+      bestPeak = peak;
+    }
+  }
+  if (!best || options.band > 0)
+    return best;
+
+  // Fewer, larger steps: the largest band within 1% of that peak.
+  int64_t tolerance = std::max<int64_t>(kMinimumChainGainBytes, bestPeak / 100);
+  for (int64_t band = 2; band <= outputRows(*best); band *= 2) {
+    bestChains.front().band = band;
+    int64_t peak = peakOf(bestChains);
+    if (peak <= bestPeak + tolerance &&
+        current - peak >= kMinimumChainGainBytes)
+      best->band = band;
+  }
+  return best;
 }
 
 void mlir::pex::sizeChainSlices(const KernelGraph &graph,
@@ -219,12 +333,16 @@ void mlir::pex::sizeChainSlices(const KernelGraph &graph,
                                 const ChainPlannerOptions &options) {
   if (options.slices > 0) {
     for (ChainPlan &plan : chosen) {
+      if (plan.isRowChain())
+        continue;
       int64_t numSlices = std::min<int64_t>(options.slices, plan.channels);
       plan.sliceSize = (plan.channels + numSlices - 1) / numSlices;
     }
     return;
   }
   for (auto [index, plan] : llvm::enumerate(chosen)) {
+    if (plan.isRowChain())
+      continue;
     // Peak of the steps outside this chain's loop, and peak of the loop.
     auto peaks = [&, index = index]() {
       Schedule schedule = buildSchedule(graph, chosen, options.channels);
@@ -263,6 +381,11 @@ std::vector<ChainPlan>
 mlir::pex::planChains(const KernelGraph &graph,
                       const ChainPlannerOptions &options) {
   std::vector<ChainPlan> chains = chooseChains(graph, options);
+  if (std::optional<ChainPlan> rows = chooseRowChain(graph, chains, options)) {
+    std::vector<ChainPlan> around = chooseChains(graph, options, {*rows});
+    chains = {*rows};
+    llvm::append_range(chains, around);
+  }
   sizeChainSlices(graph, chains, options);
   return chains;
 }

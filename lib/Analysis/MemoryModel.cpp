@@ -144,6 +144,22 @@ KernelGraph::KernelGraph(func::FuncOp func) : func(func) {
 
 void KernelGraph::collectOps(Block &block, SmallVectorImpl<Operation *> &ops) {
   for (Operation &op : block) {
+    if (auto chain = dyn_cast<RowChainOp>(&op)) {
+      Block &body = chain.getBody().front();
+      for (auto [input, arg] :
+           llvm::zip(chain.getInputs(), body.getArguments()))
+        aliases[arg] = getRoot(input);
+      size_t firstOp = ops.size();
+      collectOps(body, ops);
+      aliases[chain.getResult()] = getRoot(body.getTerminator()->getOperand(0));
+      ChainPlan plan;
+      plan.op = chain;
+      plan.band = chain.getBand();
+      pendingChainOps.push_back(
+          SmallVector<Operation *>(ops.begin() + firstOp, ops.end()));
+      chainsInIR.push_back(std::move(plan));
+      continue;
+    }
     if (auto chain = dyn_cast<ChainOp>(&op)) {
       Block &body = chain.getBody().front();
       for (auto [input, arg] :
@@ -283,7 +299,8 @@ void KernelGraph::formKernels(ArrayRef<Operation *> ops) {
   // Resolve the kernels of the chains found in the IR.
   for (auto [plan, chainOps] : llvm::zip(chainsInIR, pendingChainOps)) {
     ChainStructure structure;
-    (void)plan.op.analyzeBody(structure);
+    if (auto chain = dyn_cast<ChainOp>(plan.op))
+      (void)chain.analyzeBody(structure);
     plan.stages.clear();
     llvm::SmallSetVector<unsigned, 8> chainKernels;
     for (Operation *op : chainOps)
@@ -293,7 +310,8 @@ void KernelGraph::formKernels(ArrayRef<Operation *> ops) {
     for (unsigned kernelIndex : sorted) {
       Operation *anchor = kernels[kernelIndex].anchor;
       plan.kernels.push_back(kernelIndex);
-      plan.stages.push_back(structure.stages.lookup(anchor));
+      if (!plan.isRowChain())
+        plan.stages.push_back(structure.stages.lookup(anchor));
     }
   }
   pendingChainOps.clear();
@@ -400,8 +418,71 @@ private:
     return it->second;
   }
 
+  /// A row chain is one step: its inputs and its output whole, and the
+  /// line buffers and bands of its other results, as its schedule sizes
+  /// them (int32 intermediates of fused groups stay in registers).
+  void emitRowChain(unsigned chainIndex) {
+    const ChainPlan &plan = chains[chainIndex];
+    ArrayRef<Kernel> kernels = graph.getKernels();
+    SmallVector<Operation *> ops;
+    for (unsigned kernel : plan.kernels)
+      llvm::append_range(ops, kernels[kernel].ops);
+    llvm::sort(ops, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    std::string reason;
+    FailureOr<partial::RowSchedule> rows =
+        partial::buildRowSchedule(ops, plan.band, reason);
+    const Kernel &last = kernels[plan.kernels.back()];
+    ScheduleStep step;
+    step.label = last.anchor->getName().getStringRef().str();
+    step.anchor = last.anchor;
+    step.chain = chainIndex;
+    step.stage = "rows";
+    llvm::DenseSet<unsigned> inChain(plan.kernels.begin(), plan.kernels.end());
+    for (unsigned kernel : plan.kernels) {
+      for (Value input : kernels[kernel].inputs) {
+        int producer = graph.getProducer(input);
+        if (producer < 0 || !inChain.count(producer))
+          step.uses.push_back(full(input));
+      }
+    }
+    for (Value output : last.outputs)
+      step.defs.push_back(full(output));
+    if (succeeded(rows)) {
+      // A kernel's result is its one buffer: what its ops compute before
+      // (an int32 accumulator, the rescale before a clamp) stays in
+      // registers.
+      llvm::DenseSet<Value> buffers;
+      for (unsigned kernel : plan.kernels)
+        buffers.insert(kernels[kernel].outputs.begin(),
+                       kernels[kernel].outputs.end());
+      for (auto [index, op] : llvm::enumerate(rows->ops)) {
+        Value result = op->getResult(0);
+        if (index == rows->output || !buffers.contains(result))
+          continue;
+        ScheduleTensor tensor;
+        auto type = cast<RankedTensorType>(result.getType());
+        tensor.name = graph.getName(graph.getRoot(result)) + "[" +
+                      std::to_string(rows->capacity[index]) + "/" +
+                      std::to_string(type.getDimSize(1)) + " rows]";
+        tensor.bytes = rows->getBufferBytes(index);
+        tensor.value = result;
+        step.defs.push_back(schedule.addTensor(std::move(tensor)));
+      }
+    } else {
+      // Not schedulable: count every intermediate whole.
+      for (unsigned kernel : plan.kernels)
+        for (Value output : kernels[kernel].outputs)
+          step.defs.push_back(full(output));
+    }
+    schedule.addStep(std::move(step));
+  }
+
   void emitChain(unsigned chainIndex) {
     const ChainPlan &plan = chains[chainIndex];
+    if (plan.isRowChain())
+      return emitRowChain(chainIndex);
     llvm::DenseSet<unsigned> inChain(plan.kernels.begin(), plan.kernels.end());
     ArrayRef<Kernel> kernels = graph.getKernels();
 
@@ -622,6 +703,14 @@ void MemoryReport::printText(llvm::raw_ostream &os) const {
   os << "  live-bytes bound: " << formedLiveness.peakBytes << " bytes\n";
   os << "  chains: " << chains.size() << "\n";
   for (auto [index, plan] : llvm::enumerate(chains)) {
+    if (plan.isRowChain()) {
+      os << "    chain " << index << ": rows in bands of " << plan.band
+         << ":";
+      for (const std::string &label : plan.kernelLabels)
+        os << " " << label;
+      os << "\n";
+      continue;
+    }
     os << "    chain " << index << ": " << plan.channels
        << " channels in slices of " << plan.sliceSize << ", "
        << stringifyChainBoundary(plan.boundary) << ":";
@@ -676,8 +765,21 @@ llvm::json::Object MemoryReport::toJSON() const {
     for (auto [label, stage] : llvm::zip(plan.kernelLabels, plan.stages))
       ops.push_back(llvm::json::Object{{"op", label},
                                        {"stage", stringifyChainStage(stage)}});
+    if (plan.isRowChain()) {
+      llvm::json::Array rowOps;
+      for (const std::string &label : plan.kernelLabels)
+        rowOps.push_back(llvm::json::Object{{"op", label}, {"stage", "rows"}});
+      chainArray.push_back(
+          llvm::json::Object{{"split", "rows"},
+                             {"band", plan.band},
+                             {"ops", std::move(rowOps)},
+                             {"peak_before_bytes", chainPeakBefore[index]},
+                             {"peak_after_bytes", chainPeakAfter[index]}});
+      continue;
+    }
     chainArray.push_back(
-        llvm::json::Object{{"channels", plan.channels},
+        llvm::json::Object{{"split", "channels"},
+                           {"channels", plan.channels},
                            {"slice_size", plan.sliceSize},
                            {"boundary", stringifyChainBoundary(plan.boundary)},
                            {"ops", std::move(ops)},

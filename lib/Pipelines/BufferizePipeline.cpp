@@ -20,6 +20,8 @@ void mlir::pex::buildPexBufferizePipeline(OpPassManager &pm,
   if (options.partial) {
     partial::PartialFormChainsOptions form;
     form.slices = options.slices;
+    form.rows = options.rows;
+    form.band = options.band;
     form.sramBudget = options.sramBudget;
     pm.addNestedPass<func::FuncOp>(partial::createPartialFormChains(form));
   }

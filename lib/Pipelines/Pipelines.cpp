@@ -16,6 +16,8 @@ void pex::buildPexPartialPipeline(OpPassManager &pm,
     partial::PartialFormChainsOptions formOptions;
     formOptions.sramBudget = options.sramBudget;
     formOptions.slices = options.slices;
+    formOptions.rows = options.rows;
+    formOptions.band = options.band;
     pm.addNestedPass<func::FuncOp>(
         partial::createPartialFormChains(formOptions));
   }

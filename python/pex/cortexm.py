@@ -23,6 +23,8 @@ import sys
 import tempfile
 from typing import Optional, Sequence
 
+from . import host
+
 #: Functions a compiled model may leave undefined: the C library's memory
 #: functions, under their C and their ARM EABI names, and the float <-> 64-bit
 #: integer conversions of the compiler's runtime (libgcc, compiler-rt), which
@@ -94,12 +96,14 @@ def _run(command: Sequence[str], what: str,
 
 def pipeline_options(name: str = "model", partial: bool = True, slices: int = 0,
                      slice_size: int = 0, sram_budget: int = 0, report_file: str = "",
-                     check_buffers: bool = True, kernels: bool = True) -> str:
+                     check_buffers: bool = True, kernels: bool = True,
+                     rows: bool = True, band: int = 0) -> str:
     """The option string of ``--pex-cortexm-pipeline``."""
     options = (f"name={name} partial={'true' if partial else 'false'} slices={slices} "
                f"slice-size={slice_size} sram-budget={sram_budget} "
                f"check-buffers={'true' if check_buffers else 'false'} "
                f"kernels={'true' if kernels else 'false'}")
+    options += host.row_options(rows, band)
     if report_file:
         options += f" report=json report-file={report_file}"
     return options
@@ -189,6 +193,7 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
                   partial: bool = True, slices: int = 0, slice_size: int = 0,
                   sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
                   check_buffers: bool = True, kernels: bool = True,
+                  rows: bool = True, band: int = 0,
                   emit_mlir: Optional[str] = None) -> dict:
     """Compiles the TOSA MLIR file ``model`` into ``<out_prefix>.o`` and
     ``<out_prefix>.h``; returns the memory report of the pipeline (JSON) with
@@ -207,7 +212,8 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
         _run([tools.pex_opt, os.path.basename(model), "--mlir-print-op-on-diagnostic=false",
               "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
                                                            sram_budget, report_file,
-                                                           check_buffers, kernels),
+                                                           check_buffers, kernels, rows,
+                                                           band),
               "-o", lowered], "compiling the model (--pex-cortexm-pipeline)",
              cwd=os.path.dirname(os.path.abspath(model)))
         _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",

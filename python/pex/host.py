@@ -153,15 +153,21 @@ def _linker_flags(clang: str) -> list[str]:
 
 
 def pipeline_options(partial: bool = True, slices: int = 0, slice_size: int = 0,
-                     sram_budget: int = 0) -> str:
+                     sram_budget: int = 0, rows: bool = True, band: int = 0) -> str:
     """The option string of ``--pex-host-pipeline``."""
-    return (f"partial={'true' if partial else 'false'} slices={slices} "
-            f"slice-size={slice_size} sram-budget={sram_budget}")
+    options = (f"partial={'true' if partial else 'false'} slices={slices} "
+               f"slice-size={slice_size} sram-budget={sram_budget}")
+    return options + row_options(rows, band)
+
+
+def row_options(rows: bool = True, band: int = 0) -> str:
+    """The row-chain options of the pipelines, when not the defaults."""
+    return ("" if rows else " rows=false") + (f" band={band}" if band else "")
 
 
 def compile_model(model: str, exe: str, tools: Tools, *, partial: bool = True,
                   slices: int = 0, slice_size: int = 0, sram_budget: int = 0,
-                  entry: Optional[str] = None, workdir: Optional[str] = None,
+                  rows: bool = True, band: int = 0, entry: Optional[str] = None, workdir: Optional[str] = None,
                   opt_level: int = 2) -> Signature:
     """Compiles the MLIR file ``model`` into the executable ``exe``; clang
     optimises the LLVM IR and the harness at ``-O<opt_level>``."""
@@ -178,7 +184,7 @@ def compile_model(model: str, exe: str, tools: Tools, *, partial: bool = True,
             raise HostError(f"cannot create {work}: {err.strerror}")
         llvm_mlir = os.path.join(work, "model.llvm.mlir")
         llvm_ir = os.path.join(work, "model.ll")
-        options = pipeline_options(partial, slices, slice_size, sram_budget)
+        options = pipeline_options(partial, slices, slice_size, sram_budget, rows, band)
         _run([tools.pex_opt, model, f"--pex-host-pipeline={options}", "-o", llvm_mlir])
         _run([tools.pex_translate, "--mlir-to-llvmir", llvm_mlir, "-o", llvm_ir])
         _run([tools.clang, f"-O{opt_level}", "-w",

@@ -128,8 +128,15 @@ struct ChainPlan {
   int64_t channels = 0;
   int64_t sliceSize = 0;
   partial::ChainBoundary boundary = partial::ChainBoundary::Materialize;
-  /// The chain op when the plan describes IR.
-  partial::ChainOp op;
+  /// Bands of output rows for a row chain (partial.row_chain), whose
+  /// kernels run band by band; 0 for a channel chain. A row chain has no
+  /// channels, slices, boundary or stages.
+  int64_t band = 0;
+  /// The chain op when the plan describes IR (a partial.chain or a
+  /// partial.row_chain).
+  Operation *op = nullptr;
+
+  bool isRowChain() const { return band > 0; }
   /// Names of the kernels' anchor ops, for reports.
   llvm::SmallVector<std::string> kernelLabels;
 };

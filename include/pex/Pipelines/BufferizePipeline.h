@@ -24,6 +24,10 @@ struct PexBufferizeOptions {
   bool partial = true;
   /// Slices per chain (0: chosen by the memory model).
   int64_t slices = 0;
+  /// Stream the first layers by rows when it lowers the peak.
+  bool rows = true;
+  /// Output rows per band of the row chain (0: chosen by the memory model).
+  int64_t band = 0;
   /// Channels per slice in every chain (0: as formed).
   int64_t sliceSize = 0;
   /// SRAM budget of chain formation in bytes (0: minimise the peak).

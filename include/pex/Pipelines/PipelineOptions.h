@@ -4,7 +4,7 @@
 // flag has the same name, default and meaning in every pipeline that takes
 // it:
 //
-//   PexChainPipelineOptions       partial, slices, sram-budget
+//   PexChainPipelineOptions       partial, slices, rows, band, sram-budget
 //                                 (pex-partial-pipeline and the targets)
 //   PexBufferizePipelineOptions   + slice-size, check-buffers
 //                                 (the pipelines that run the front half)
@@ -41,6 +41,16 @@ struct PexChainPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Force this many slices per chain (0: chosen by the "
                      "memory model)"),
       llvm::cl::init(0)};
+  PexPipelineOption<bool> rows{
+      *this, "rows",
+      llvm::cl::desc("Stream the first layers band by band (a "
+                     "partial.row_chain) when it lowers the peak"),
+      llvm::cl::init(true)};
+  PexPipelineOption<int64_t> band{
+      *this, "band",
+      llvm::cl::desc("Force this many output rows per band of the row chain "
+                     "(0: chosen by the memory model)"),
+      llvm::cl::init(0)};
   PexPipelineOption<int64_t> sramBudget{
       *this, "sram-budget",
       llvm::cl::desc("SRAM budget of chain formation in bytes (0: minimise "
@@ -67,6 +77,8 @@ struct PexBufferizePipelineOptions : public PexChainPipelineOptions<Derived> {
     PexBufferizeOptions options;
     options.partial = this->partial;
     options.slices = this->slices;
+    options.rows = this->rows;
+    options.band = this->band;
     options.sliceSize = sliceSize;
     options.sramBudget = this->sramBudget;
     options.checkBuffers = checkBuffers;

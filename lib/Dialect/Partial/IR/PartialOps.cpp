@@ -2,6 +2,8 @@
 
 #include "pex/Dialect/Partial/IR/PartialOps.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -206,4 +208,121 @@ LogicalResult ChainOp::analyzeBody(ChainStructure &structure,
 LogicalResult ChainOp::verifyRegions() {
   ChainStructure structure;
   return analyzeBody(structure, /*emitDiagnostics=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// RowChainOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RowChainOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("body has ")
+           << body.getNumArguments() << " arguments for " << getInputs().size()
+           << " inputs";
+  for (auto [index, input, arg] :
+       llvm::enumerate(getInputs(), body.getArguments()))
+    if (input.getType() != arg.getType())
+      return emitOpError("body argument #")
+             << index << " has type " << arg.getType() << " but input is "
+             << input.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("body must end with partial.yield");
+  if (yield.getValues().size() != 1 ||
+      yield.getValues().front().getType() != getResult().getType())
+    return emitOpError("must yield one value of the result type");
+  return success();
+}
+
+SmallVector<Operation *> RowChainOp::getComputeOps() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : getBody().front().without_terminator())
+    if (!op.hasTrait<OpTrait::ConstantLike>())
+      ops.push_back(&op);
+  return ops;
+}
+
+FailureOr<RowSchedule> RowChainOp::getSchedule(std::string &reason) {
+  return buildRowSchedule(getComputeOps(), getBand(), reason);
+}
+
+LogicalResult RowChainOp::verifyRegions() {
+  SmallVector<Operation *> ops = getComputeOps();
+  if (ops.empty())
+    return emitOpError("has no operation to stream");
+  Value yielded = getBody().front().getTerminator()->getOperand(0);
+  if (yielded.getDefiningOp() != ops.back())
+    return emitOpError("must yield the result of its last operation");
+  if (!isRowTensor(getResult().getType()))
+    return emitOpError("result must be a static NHWC tensor of batch 1");
+  std::string reason;
+  if (failed(getSchedule(reason)))
+    return emitOpError("cannot run band by band: ") << reason;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RotateRowsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RotateRowsOp::verify() {
+  auto type = cast<RankedTensorType>(getSource().getType());
+  if (type.getRank() < 2 || type.isDynamicDim(1))
+    return emitOpError("needs a tensor with a static row dimension (1)");
+  if (getShift() + getKeep() > type.getDimSize(1))
+    return emitOpError("moves rows [")
+           << getShift() << ", " << getShift() + getKeep() << ") of "
+           << type.getDimSize(1) << " rows";
+  return success();
+}
+
+bool RotateRowsOp::bufferizesToMemoryRead(
+    OpOperand &, const bufferization::AnalysisState &) {
+  return true;
+}
+
+bool RotateRowsOp::bufferizesToMemoryWrite(
+    OpOperand &, const bufferization::AnalysisState &) {
+  return true;
+}
+
+bufferization::AliasingValueList
+RotateRowsOp::getAliasingValues(OpOperand &,
+                                const bufferization::AnalysisState &) {
+  return {{getResult(), bufferization::BufferRelation::Equivalent}};
+}
+
+LogicalResult
+RotateRowsOp::bufferize(RewriterBase &rewriter,
+                        const bufferization::BufferizationOptions &options,
+                        bufferization::BufferizationState &state) {
+  FailureOr<Value> buffer =
+      bufferization::getBuffer(rewriter, getSource(), options, state);
+  if (failed(buffer))
+    return failure();
+  auto type = cast<MemRefType>(buffer->getType());
+  Location loc = getLoc();
+  int64_t shift = getShift(), keep = getKeep();
+  auto rows = [&](int64_t first, int64_t count) {
+    SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes, strides(type.getRank(),
+                                             rewriter.getIndexAttr(1));
+    for (int64_t extent : type.getShape())
+      sizes.push_back(rewriter.getIndexAttr(extent));
+    offsets[1] = rewriter.getIndexAttr(first);
+    sizes[1] = rewriter.getIndexAttr(count);
+    return memref::SubViewOp::create(rewriter, loc, *buffer, offsets, sizes,
+                                     strides);
+  };
+  // At most `shift` rows per copy, top to bottom: each copy's rows are
+  // disjoint, and the rows it reads are overwritten only by the next copy.
+  for (int64_t moved = 0; moved < keep; moved += shift) {
+    int64_t count = std::min(shift, keep - moved);
+    memref::CopyOp::create(rewriter, loc, rows(shift + moved, count),
+                           rows(moved, count));
+  }
+  bufferization::replaceOpWithBufferizedValues(rewriter, getOperation(),
+                                               *buffer);
+  return success();
 }

@@ -35,7 +35,7 @@ struct PartialFormChainsPass
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    if (slices < 0 || sramBudget < 0) {
+    if (slices < 0 || sramBudget < 0 || band < 0) {
       func.emitError("partial-form-chains options must not be negative");
       return signalPassFailure();
     }
@@ -43,16 +43,25 @@ struct PartialFormChainsPass
     ChainPlannerOptions options;
     options.sramBudget = sramBudget;
     options.slices = slices;
-    for (const ChainPlan &plan : planChains(graph, options))
-      if (failed(wrapInChain(graph, plan)))
+    options.rows = rows;
+    options.band = band;
+    for (const ChainPlan &plan : planChains(graph, options)) {
+      if (plan.isRowChain() ? failed(wrapInRowChain(graph, plan))
+                            : failed(wrapInChain(graph, plan)))
         return signalPassFailure();
+    }
   }
 };
 
 } // namespace
 
-FailureOr<ChainOp> mlir::pex::partial::wrapInChain(const KernelGraph &graph,
-                                                   const ChainPlan &plan) {
+namespace {
+/// Moves `plan`'s ops into a region op that `create` builds at the last op
+/// from the materialised inputs (see wrapInChain).
+template <typename OpTy>
+OpTy wrapOps(const KernelGraph &graph, const ChainPlan &plan,
+             llvm::function_ref<OpTy(OpBuilder &, Location, Type, ValueRange)>
+                 create) {
   SmallVector<Operation *> ops;
   for (unsigned kernel : plan.kernels)
     llvm::append_range(ops, graph.getKernels()[kernel].ops);
@@ -73,14 +82,13 @@ FailureOr<ChainOp> mlir::pex::partial::wrapInChain(const KernelGraph &graph,
 
   OpBuilder builder(ops.back()->getContext());
   builder.setInsertionPointAfter(ops.back());
-  auto chain = ChainOp::create(
-      builder, ops.back()->getLoc(), TypeRange{output.getType()},
-      inputs.getArrayRef(), plan.channels, plan.sliceSize, plan.boundary);
+  OpTy chain = create(builder, ops.back()->getLoc(), output.getType(),
+                      inputs.getArrayRef());
   Block *body = builder.createBlock(&chain.getBody());
   llvm::DenseMap<Value, BlockArgument> arguments;
   for (Value input : inputs)
     arguments[input] = body->addArgument(input.getType(), input.getLoc());
-  output.replaceUsesWithIf(chain.getResult(0), [&](OpOperand &use) {
+  output.replaceUsesWithIf(chain->getResult(0), [&](OpOperand &use) {
     return !inChain.count(use.getOwner());
   });
 
@@ -114,9 +122,36 @@ FailureOr<ChainOp> mlir::pex::partial::wrapInChain(const KernelGraph &graph,
   for (Operation *op : clonedFrom)
     if (op->use_empty())
       op->erase();
+  return chain;
+}
+} // namespace
 
+FailureOr<ChainOp> mlir::pex::partial::wrapInChain(const KernelGraph &graph,
+                                                   const ChainPlan &plan) {
+  ChainOp chain = wrapOps<ChainOp>(
+      graph, plan,
+      [&](OpBuilder &builder, Location loc, Type type, ValueRange inputs) {
+        return ChainOp::create(builder, loc, TypeRange{type}, inputs,
+                               plan.channels, plan.sliceSize, plan.boundary);
+      });
   ChainStructure structure;
   if (failed(chain.analyzeBody(structure, /*emitDiagnostics=*/true)))
     return chain.emitError("formed an invalid chain");
+  return chain;
+}
+
+FailureOr<RowChainOp>
+mlir::pex::partial::wrapInRowChain(const KernelGraph &graph,
+                                   const ChainPlan &plan) {
+  RowChainOp chain = wrapOps<RowChainOp>(
+      graph, plan,
+      [&](OpBuilder &builder, Location loc, Type type, ValueRange inputs) {
+        return RowChainOp::create(builder, loc, type, inputs, plan.band);
+      });
+  std::string reason;
+  if (failed(chain.getSchedule(reason)))
+    return chain.emitOpError("formed a row chain that cannot run band by "
+                             "band: ")
+           << reason;
   return chain;
 }

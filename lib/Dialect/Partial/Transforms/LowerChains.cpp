@@ -21,6 +21,7 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
 #include "pex/Dialect/Partial/IR/PartialOps.h"
+#include "pex/Dialect/Partial/Transforms/RowChainLowering.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -360,6 +361,11 @@ struct PartialLowerChainsPass
         return signalPassFailure();
       lowering.lower();
     }
+    SmallVector<RowChainOp> rowChains;
+    func.walk([&](RowChainOp chain) { rowChains.push_back(chain); });
+    for (RowChainOp chain : rowChains)
+      if (failed(lowerRowChain(chain)))
+        return signalPassFailure();
   }
 };
 

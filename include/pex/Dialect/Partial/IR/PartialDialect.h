@@ -14,6 +14,8 @@ namespace mlir::pex::partial {
 /// dictionary: chain index, channels, slice size), which the later passes
 /// recognise.
 inline constexpr llvm::StringLiteral kSliceLoopAttrName = "partial.slice_loop";
+/// Marks a loop over the bands of a lowered partial.row_chain.
+inline constexpr llvm::StringLiteral kRowLoopAttrName = "partial.row_loop";
 
 /// Whether `value` is a splat constant of integer zeros or positive float
 /// zeros (an all-zero dense constant is always a splat).

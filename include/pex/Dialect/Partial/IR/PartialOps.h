@@ -3,12 +3,14 @@
 #ifndef PEX_DIALECT_PARTIAL_IR_PARTIALOPS_H
 #define PEX_DIALECT_PARTIAL_IR_PARTIALOPS_H
 
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "pex/Dialect/Partial/IR/ChannelSplitOpInterface.h"
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
+#include "pex/Dialect/Partial/IR/RowSchedule.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include "pex/Dialect/Partial/IR/PartialOpsEnums.h.inc"

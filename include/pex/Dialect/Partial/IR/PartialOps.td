@@ -7,6 +7,7 @@ include "pex/Dialect/Partial/IR/PartialBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 
 def Partial_ChainBoundary : I32EnumAttr<"ChainBoundary",
     "how a channel-split chain delivers its result", [
@@ -112,12 +113,125 @@ def Partial_ChainOp : Partial_Op<"chain", [
 }
 
 //===----------------------------------------------------------------------===//
+// RowChainOp
+//===----------------------------------------------------------------------===//
+
+def Partial_RowChainOp : Partial_Op<"row_chain", [
+    IsolatedFromAbove, SingleBlock, RecursiveMemoryEffects]> {
+  let summary = "a chain of operators executed one band of rows at a time";
+  let description = [{
+    Holds a chain of spatial TOSA operations on NHWC tensors of batch 1
+    (convolutions, depthwise convolutions, pools and the elementwise
+    operations around them, residual adds included) that runs band by band:
+    each step finishes `band` more rows of the chain's output. The second
+    split dimension of the `partial` dialect, next to `partial.chain`'s
+    channels: it shrinks what channel slicing cannot, the first layers of an
+    image model, where every channel of the image is read at every pixel.
+
+    Every intermediate tensor keeps only the rows a consumer will still
+    read: the window height of its consumer plus the stride's slack (a line
+    buffer); a tensor whose rows are read in the step that computes them
+    exists only as that step's band. The schedule is demand driven: each
+    step, every operation computes, in program order, the rows its
+    consumers need and nothing it computed before, so every row of every
+    tensor is computed exactly once: no halo is recomputed and the MACs are
+    those of the unsplit program. Padding rows are the convolutions' own
+    padding attributes, set per band.
+
+    The operands are the chain's materialised inputs (read band by band in
+    place); weights and quantisation parameters are `tosa.const` operations
+    inside the body. The body's last operation computes the single result,
+    written band by band into a whole tensor. Its types are the full
+    (unsplit) types: the body states what is computed, `band` how.
+
+    Example: a MobileNetV2 stem streamed two output rows at a time; only the
+    image, the output and a few rows of the 72x72x16 tensors are live.
+
+    ```mlir
+    %y = partial.row_chain(%image) band(2)
+        : (tensor<1x144x144x3xi8>) -> tensor<1x72x72x8xi8> {
+    ^bb0(%in: tensor<1x144x144x3xi8>):
+      %c = tosa.conv2d %in, %w1, %b1, %zp, %wzp {stride = array<i64: 2, 2>, ...}
+          : (...) -> tensor<1x72x72x16xi32>
+      %c8 = tosa.rescale %c, ... -> tensor<1x72x72x16xi8>
+      %d = tosa.depthwise_conv2d %c8, %w2, ... -> tensor<1x72x72x16xi32>
+      %d8 = tosa.rescale %d, ... -> tensor<1x72x72x16xi8>
+      %p = tosa.conv2d %d8, %w3, ... -> tensor<1x72x72x8xi32>
+      %p8 = tosa.rescale %p, ... -> tensor<1x72x72x8xi8>
+      partial.yield %p8 : tensor<1x72x72x8xi8>
+    }
+    ```
+  }];
+
+  let arguments = (ins
+    Variadic<AnyRankedTensor>:$inputs,
+    ConfinedAttr<I64Attr, [IntPositive]>:$band
+  );
+  let results = (outs AnyRankedTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+
+  let assemblyFormat = [{
+    `(` $inputs `)` `band` `(` $band `)` attr-dict `:`
+    functional-type($inputs, $result) $body
+  }];
+
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+
+  let extraClassDeclaration = [{
+    /// The body's operations in program order, constants excluded.
+    ::llvm::SmallVector<::mlir::Operation *> getComputeOps();
+    /// The band-by-band schedule of the body; fails with a reason when the
+    /// body cannot run band by band.
+    ::mlir::FailureOr<RowSchedule> getSchedule(std::string &reason);
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// RotateRowsOp
+//===----------------------------------------------------------------------===//
+
+def Partial_RotateRowsOp : Partial_Op<"rotate_rows", [
+    Pure, AllTypesMatch<["source", "result"]>,
+    DeclareOpInterfaceMethods<BufferizableOpInterface,
+        ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+         "getAliasingValues", "bufferize"]>]> {
+  let summary = "moves the rows a line buffer keeps to its top";
+  let description = [{
+    Rows `[shift, shift + keep)` of `source` become rows `[0, keep)` of the
+    result; the other rows are unspecified (the caller overwrites them).
+    The lowering of a `partial.row_chain` rotates each line buffer this way
+    before writing a step's new rows below the kept ones, so that every
+    window a consumer reads is contiguous.
+
+    It bufferizes in place into copies of `shift` rows at a time, top to
+    bottom: each copy's source and destination are disjoint, and a row is
+    read before a later copy overwrites it.
+
+    ```mlir
+    %kept = partial.rotate_rows %lb by 1 keep 2 : tensor<1x3x72x16xi8>
+    ```
+  }];
+
+  let arguments = (ins
+    AnyRankedTensor:$source,
+    ConfinedAttr<I64Attr, [IntPositive]>:$shift,
+    ConfinedAttr<I64Attr, [IntPositive]>:$keep
+  );
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $source `by` $shift `keep` $keep attr-dict `:` type($source)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // YieldOp
 //===----------------------------------------------------------------------===//
 
 def Partial_YieldOp : Partial_Op<"yield", [
-    Pure, ReturnLike, Terminator, HasParent<"ChainOp">]> {
-  let summary = "terminates a chain and names its results";
+    Pure, ReturnLike, Terminator, ParentOneOf<["ChainOp", "RowChainOp"]>]> {
+  let summary = "terminates a chain or a row chain and names its results";
   let description = [{
     Returns the chain's results: the finished accumulator of an `accumulate`
     chain, or the tensors an `materialize` chain writes slice by slice. The

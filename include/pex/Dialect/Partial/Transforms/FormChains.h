@@ -16,6 +16,11 @@ namespace mlir::pex::partial {
 /// valid chain.
 FailureOr<ChainOp> wrapInChain(const KernelGraph &graph, const ChainPlan &plan);
 
+/// The same for a row chain (`plan.band` > 0): a partial.row_chain yielding
+/// the last kernel's output.
+FailureOr<RowChainOp> wrapInRowChain(const KernelGraph &graph,
+                                     const ChainPlan &plan);
+
 } // namespace mlir::pex::partial
 
 #endif // PEX_DIALECT_PARTIAL_TRANSFORMS_FORMCHAINS_H

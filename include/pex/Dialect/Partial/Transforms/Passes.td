@@ -6,7 +6,8 @@
 include "mlir/Pass/PassBase.td"
 
 def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
-  let summary = "Wrap splittable TOSA subgraphs into partial.chain ops";
+  let summary = "Wrap splittable TOSA subgraphs into partial.chain and "
+                "partial.row_chain ops";
   let description = [{
     Finds chains of fused groups that can run one channel slice at a time
     and wraps each in a `partial.chain`, choosing its boundaries and its slice
@@ -27,6 +28,19 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     `sram-budget` or no candidate lowers it. Each chosen chain then gets the
     fewest slices that keep it under max(peak, budget), preferring a slice
     size that divides the channel count; `slices=<n>` forces n slices.
+
+    Then it tries streaming the first layers by rows: a `partial.row_chain`
+    over consecutive fused groups from the stem (the groups reading only
+    function arguments) through groups that run band by band
+    (convolutions, depthwise convolutions, pools and elementwise groups,
+    residual adds included), whose results are read only inside the chain
+    but for the last one's. For every such run and every band height (1, 2,
+    4, ... output rows) it evaluates the peak with the channel chains that
+    do not overlap the run; the lowest peak wins if it is at least 16 bytes
+    lower, and among peaks within 1% of it the largest band, then the
+    shortest run. The channel chains are then chosen again around the row
+    chain. `rows=false` disables row chains; `band=<k>` forces k rows per
+    band.
 
     Example: an inverted residual block `x -> conv1x1 (expand) -> clamp ->
     depthwise -> conv1x1 (project) -> y`
@@ -56,6 +70,11 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     Option<"slices", "slices", "int64_t", /*default=*/"0",
            "Force this many slices per chain (0: choose with the memory "
            "model)">,
+    Option<"rows", "rows", "bool", /*default=*/"true",
+           "Stream the first layers band by band when it lowers the peak">,
+    Option<"band", "band", "int64_t", /*default=*/"0",
+           "Force this many output rows per band of the row chain (0: "
+           "choose with the memory model)">,
   ];
 }
 
