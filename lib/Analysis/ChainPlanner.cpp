@@ -287,9 +287,10 @@ mlir::pex::chooseRowChain(const KernelGraph &graph,
         .peakBytes;
   };
   int64_t current = peakOf(channelChains);
-  auto outputRows = [&](const ChainPlan &plan) {
-    const Kernel &last = graph.getKernels()[plan.kernels.back()];
-    return cast<RankedTensorType>(last.outputs.front().getType())
+  // A band counts rows of the first kernel (the one reading the image).
+  auto sourceRows = [&](const ChainPlan &plan) {
+    const Kernel &first = graph.getKernels()[plan.kernels.front()];
+    return cast<RankedTensorType>(first.outputs.front().getType())
         .getDimSize(1);
   };
 
@@ -301,7 +302,7 @@ mlir::pex::chooseRowChain(const KernelGraph &graph,
   int64_t bestPeak = current - kMinimumChainGainBytes;
   for (ChainPlan candidate : findRowChainCandidates(graph)) {
     candidate.band =
-        options.band > 0 ? std::min(options.band, outputRows(candidate)) : 1;
+        options.band > 0 ? std::min(options.band, sourceRows(candidate)) : 1;
     std::vector<ChainPlan> chains = {candidate};
     llvm::append_range(chains, chooseChains(graph, options, {candidate}));
     int64_t peak = peakOf(chains);
@@ -318,7 +319,7 @@ mlir::pex::chooseRowChain(const KernelGraph &graph,
 
   // Fewer, larger steps: the largest band within 1% of that peak.
   int64_t tolerance = std::max<int64_t>(kMinimumChainGainBytes, bestPeak / 100);
-  for (int64_t band = 2; band <= outputRows(*best); band *= 2) {
+  for (int64_t band = 2; band <= sourceRows(*best); band *= 2) {
     bestChains.front().band = band;
     int64_t peak = peakOf(bestChains);
     if (peak <= bestPeak + tolerance &&

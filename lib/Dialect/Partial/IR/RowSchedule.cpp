@@ -98,10 +98,6 @@ int64_t RowSchedule::getBufferBytes(unsigned index) const {
          elementBytes;
 }
 
-int64_t RowSchedule::getOutputRows() const {
-  return rowsOf(ops[output]->getResult(0));
-}
-
 FailureOr<RowSchedule>
 mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
                                      std::string &reason) {
@@ -156,36 +152,74 @@ mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
                "result leaves a row chain";
       return failure();
     }
-  int64_t outRows = height[schedule.output];
-  if (band < 1 || band > outRows) {
+  // Sources: operations that read only the chain's inputs; each step
+  // computes `band` more of their rows.
+  int64_t sourceRows = 0;
+  for (unsigned i = 0; i < n; ++i)
+    if (llvm::all_of(schedule.producers[i], [](int p) { return p < 0; }))
+      sourceRows = std::max(sourceRows, height[i]);
+  if (band < 1 || band > sourceRows) {
     reason = "band of " + std::to_string(band) +
-             " rows is not between 1 and the output's " +
-             std::to_string(outRows) + " rows";
+             " rows is not between 1 and the first operation's " +
+             std::to_string(sourceRows) + " rows";
     return failure();
   }
 
-  int64_t numSteps = (outRows + band - 1) / band;
+  SmallVector<bool> pulled(n, false);
+  for (unsigned i = 0; i + 1 < n; ++i) {
+    auto element = dyn_cast<IntegerType>(
+        cast<RankedTensorType>(ops[i]->getResult(0).getType())
+            .getElementType());
+    pulled[i] = element && element.getWidth() >= 32;
+  }
+
+  int64_t numSteps = (sourceRows + band - 1) / band;
   SmallVector<int64_t> done(n, 0), need(n, 0);
   schedule.capacity.assign(n, 0);
   schedule.lineBuffered.assign(n, false);
   SmallVector<int64_t> previousBase(n, 0);
   for (int64_t t = 0; t < numSteps; ++t) {
-    bool last = t + 1 == numSteps;
-    need[schedule.output] = last ? outRows : (t + 1) * band;
-    for (int i = n - 2; i >= 0; --i) {
-      // The last step computes every remaining row, also rows no window
-      // reads, so that the chain does the MACs of the unsplit program.
-      if (last) {
-        need[i] = height[i];
+    // Every other operation computes, in program order, every row whose
+    // inputs are computed: a row is consumed as early as possible, so a
+    // line buffer holds little more than its consumer's window. An int32
+    // intermediate of a fused group (a convolution's accumulator, the
+    // operands of a quantised add) is computed only when its consumer
+    // runs, in the same step: a fused kernel keeps it in registers, so it
+    // must never be held across steps.
+    SmallVector<int64_t> available(n, 0);
+    for (unsigned i = 0; i < n; ++i) {
+      need[i] = done[i];
+      bool source = llvm::all_of(schedule.producers[i],
+                                 [](int p) { return p < 0; });
+      if (source) {
+        need[i] = std::min(height[i], (t + 1) * band);
+        available[i] = need[i];
+        if (pulled[i])
+          need[i] = done[i];
         continue;
       }
-      need[i] = done[i];
+      auto ready = [&](int64_t end) {
+        for (auto [k, producer] : llvm::enumerate(schedule.producers[i]))
+          if (producer >= 0 &&
+              schedule.windows[i][k]->clippedReads({done[i], end}).end >
+                  available[producer])
+            return false;
+        return true;
+      };
+      available[i] = done[i];
+      while (available[i] < height[i] && ready(available[i] + 1))
+        ++available[i];
+      if (!pulled[i])
+        need[i] = available[i];
+    }
+    for (int i = n - 1; i >= 0; --i) {
+      if (!pulled[i])
+        continue;
       for (auto [j, k] : consumers[i])
         if (need[j] > done[j])
           need[i] = std::max(
               need[i],
               schedule.windows[j][k]->clippedReads({done[j], need[j]}).end);
-      need[i] = std::min(need[i], height[i]);
     }
 
     RowStep step;
@@ -241,6 +275,12 @@ mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
     schedule.steps.push_back(std::move(step));
     done = need;
   }
+  for (unsigned i = 0; i < n; ++i)
+    if (done[i] != height[i]) {
+      reason = "leaves rows of '" + ops[i]->getName().getStringRef().str() +
+               "' uncomputed (internal error)";
+      return failure();
+    }
   schedule.lineBuffered[schedule.output] = false;
   return schedule;
 }

@@ -26,6 +26,10 @@ using namespace mlir::pex::partial;
 
 namespace {
 
+/// The longest period of steps a loop body holds (a chain with strides
+/// whose product is up to 8).
+constexpr int64_t kMaxPeriod = 8;
+
 RankedTensorType withRows(Type type, int64_t rows) {
   auto tensor = cast<RankedTensorType>(type);
   SmallVector<int64_t> shape(tensor.getShape());
@@ -226,39 +230,67 @@ void RowChainLowering::lower() {
   output = tensor::EmptyOp::create(builder, loc, resultType.getShape(),
                                    resultType.getElementType());
 
+  // Steps repeat with a period (a stride-2 operation computes a row every
+  // other step): the longest run of whole periods whose steps have the same
+  // code as the first period's and whose absolute rows advance by the same
+  // amount each period becomes one loop with a period of steps as its body.
   int64_t numSteps = schedule.steps.size();
+  SmallVector<SmallVector<int64_t>> signatures, absolutes;
+  for (int64_t t = 0; t < numSteps; ++t) {
+    signatures.push_back(getSignature(t));
+    absolutes.push_back(getAbsoluteRows(t));
+  }
+
   for (int64_t t0 = 0; t0 < numSteps;) {
-    // The longest run of steps with the same code whose absolute rows
-    // advance by the same amount each step.
-    SmallVector<int64_t> signature = getSignature(t0);
-    SmallVector<int64_t> start = getAbsoluteRows(t0), delta;
-    int64_t t1 = t0 + 1;
-    for (; t1 < numSteps; ++t1) {
-      if (getSignature(t1) != signature)
+    // The period covering the most steps with at least two repetitions.
+    int64_t bestPeriod = 0, bestCount = 0;
+    for (int64_t period = 1; period <= kMaxPeriod; ++period) {
+      if (t0 + 2 * period > numSteps)
         break;
-      SmallVector<int64_t> rows = getAbsoluteRows(t1), previous =
-                                                           getAbsoluteRows(
-                                                               t1 - 1);
-      SmallVector<int64_t> advance;
-      for (auto [a, b] : llvm::zip(rows, previous))
-        advance.push_back(a - b);
-      if (t1 == t0 + 1)
-        delta = advance;
-      else if (advance != delta)
-        break;
+      int64_t count = 1;
+      SmallVector<SmallVector<int64_t>> delta;
+      for (int64_t q = 0; q < period; ++q) {
+        SmallVector<int64_t> d;
+        for (auto [a, b] :
+             llvm::zip(absolutes[t0 + period + q], absolutes[t0 + q]))
+          d.push_back(a - b);
+        delta.push_back(std::move(d));
+      }
+      for (;; ++count) {
+        int64_t first = t0 + count * period;
+        if (first + period > numSteps)
+          break;
+        bool same = true;
+        for (int64_t q = 0; q < period && same; ++q) {
+          int64_t t = first + q;
+          same = signatures[t] == signatures[t0 + q];
+          SmallVector<int64_t> d;
+          for (auto [a, b] : llvm::zip(absolutes[t], absolutes[t - period]))
+            d.push_back(a - b);
+          same = same && d == delta[q];
+        }
+        if (!same)
+          break;
+      }
+      if (count >= 2 && count * period > bestCount * bestPeriod) {
+        bestPeriod = period;
+        bestCount = count;
+      }
     }
-    if (t1 - t0 == 1) {
-      emitStep(builder, t0,
-               [&](unsigned q) { return builder.getIndexAttr(start[q]); });
-      t0 = t1;
+    if (!bestPeriod) {
+      emitStep(builder, t0, [&](unsigned q) {
+        return builder.getIndexAttr(absolutes[t0][q]);
+      });
+      ++t0;
       continue;
     }
+
     SmallVector<Value> inits;
     for (unsigned i : lineBuffers)
       inits.push_back(buffers[i]);
     inits.push_back(output);
     Value lower = arith::ConstantIndexOp::create(builder, loc, 0);
-    Value upper = arith::ConstantIndexOp::create(builder, loc, t1 - t0);
+    Value upper = arith::ConstantIndexOp::create(builder, loc, bestCount);
     Value one = arith::ConstantIndexOp::create(builder, loc, 1);
     auto loop = scf::ForOp::create(
         builder, loc, lower, upper, one, inits,
@@ -267,19 +299,24 @@ void RowChainLowering::lower() {
           for (auto [index, i] : llvm::enumerate(lineBuffers))
             buffers[i] = iterArgs[index];
           output = iterArgs.back();
-          auto absolute = [&](unsigned q) -> OpFoldResult {
-            if (delta[q] == 0)
-              return nested.getIndexAttr(start[q]);
-            Value scaled = arith::MulIOp::create(
-                nested, nestedLoc, iv,
-                arith::ConstantIndexOp::create(nested, nestedLoc, delta[q]));
-            return arith::AddIOp::create(
-                       nested, nestedLoc, scaled,
-                       arith::ConstantIndexOp::create(nested, nestedLoc,
-                                                      start[q]))
-                .getResult();
-          };
-          emitStep(nested, t0, absolute);
+          for (int64_t q = 0; q < bestPeriod; ++q) {
+            int64_t t = t0 + q;
+            auto absolute = [&](unsigned index) -> OpFoldResult {
+              int64_t start = absolutes[t][index];
+              int64_t delta = absolutes[t + bestPeriod][index] - start;
+              if (delta == 0)
+                return nested.getIndexAttr(start);
+              Value scaled = arith::MulIOp::create(
+                  nested, nestedLoc, iv,
+                  arith::ConstantIndexOp::create(nested, nestedLoc, delta));
+              return arith::AddIOp::create(
+                         nested, nestedLoc, scaled,
+                         arith::ConstantIndexOp::create(nested, nestedLoc,
+                                                        start))
+                  .getResult();
+            };
+            emitStep(nested, t, absolute);
+          }
           SmallVector<Value> yields;
           for (unsigned i : lineBuffers)
             yields.push_back(buffers[i]);
@@ -288,12 +325,13 @@ void RowChainLowering::lower() {
         });
     NamedAttribute entries[] = {
         builder.getNamedAttr("band", builder.getI64IntegerAttr(schedule.band)),
-        builder.getNamedAttr("first_step", builder.getI64IntegerAttr(t0))};
+        builder.getNamedAttr("first_step", builder.getI64IntegerAttr(t0)),
+        builder.getNamedAttr("period", builder.getI64IntegerAttr(bestPeriod))};
     loop->setAttr(kRowLoopAttrName, builder.getDictionaryAttr(entries));
     for (auto [index, i] : llvm::enumerate(lineBuffers))
       buffers[i] = loop.getResult(index);
     output = loop.getResults().back();
-    t0 = t1;
+    t0 += bestCount * bestPeriod;
   }
 
   chain.getResult().replaceAllUsesWith(output);

@@ -7,11 +7,12 @@
 // model share this one computation, so the planned line buffers are the ones
 // the lowering allocates.
 //
-// The schedule is demand driven: step t finishes rows [t*band, (t+1)*band) of
-// the chain's output; every operation computes, in program order, the rows
-// its consumers need for that and nothing it computed before. Every row of
-// every tensor is therefore computed exactly once (no halo recomputation),
-// and a tensor keeps only the rows a consumer will still read.
+// Each step computes `band` more rows of the chain's first operations (those
+// that read only the chain's inputs); every other operation then computes,
+// in program order, every row whose input rows are computed. Every row of
+// every tensor is computed exactly once (no halo recomputation), consumed as
+// early as possible, and a tensor keeps only the rows a consumer will still
+// read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -119,13 +120,12 @@ struct RowSchedule {
 
   /// Bytes of operation `index`'s result buffer: `capacity` rows.
   int64_t getBufferBytes(unsigned index) const;
-  /// The height of the chain's output.
-  int64_t getOutputRows() const;
 };
 
 /// Builds the schedule of `ops` (program order, each with one ranked tensor
 /// result; operands produced by an op outside `ops` are chain inputs) whose
-/// last op's result is the output, in bands of `band` output rows. Fails
+/// last op's result is the output, in steps of `band` rows of the first
+/// operations. Fails
 /// with a `reason` when an op cannot run band by band.
 FailureOr<RowSchedule> buildRowSchedule(ArrayRef<Operation *> ops,
                                         int64_t band, std::string &reason);
