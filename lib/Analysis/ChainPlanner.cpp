@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/DenseSet.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::pex;
 using namespace mlir::pex::partial;
@@ -299,16 +301,17 @@ mlir::pex::chooseRowChain(const KernelGraph &graph,
   // run gains.
   std::optional<ChainPlan> best;
   std::vector<ChainPlan> bestChains;
-  int64_t bestPeak = current - kMinimumChainGainBytes;
+  // A forced band streams the best run even when it gains nothing.
+  int64_t bestPeak = options.band > 0 ? std::numeric_limits<int64_t>::max()
+                                      : current - kMinimumChainGainBytes;
   for (ChainPlan candidate : findRowChainCandidates(graph)) {
     candidate.band =
         options.band > 0 ? std::min(options.band, sourceRows(candidate)) : 1;
     std::vector<ChainPlan> chains = {candidate};
     llvm::append_range(chains, chooseChains(graph, options, {candidate}));
     int64_t peak = peakOf(chains);
-    if (peak < bestPeak ||
-        (best && peak == bestPeak &&
-         candidate.kernels.size() < best->kernels.size())) {
+    if (peak < bestPeak || (best && peak == bestPeak &&
+                            candidate.kernels.size() < best->kernels.size())) {
       best = candidate;
       bestChains = std::move(chains);
       bestPeak = peak;

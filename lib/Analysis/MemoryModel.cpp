@@ -427,9 +427,8 @@ private:
     SmallVector<Operation *> ops;
     for (unsigned kernel : plan.kernels)
       llvm::append_range(ops, kernels[kernel].ops);
-    llvm::sort(ops, [](Operation *a, Operation *b) {
-      return a->isBeforeInBlock(b);
-    });
+    llvm::sort(
+        ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
     std::string reason;
     FailureOr<partial::RowSchedule> rows =
         partial::buildRowSchedule(ops, plan.band, reason);
@@ -704,8 +703,7 @@ void MemoryReport::printText(llvm::raw_ostream &os) const {
   os << "  chains: " << chains.size() << "\n";
   for (auto [index, plan] : llvm::enumerate(chains)) {
     if (plan.isRowChain()) {
-      os << "    chain " << index << ": rows in bands of " << plan.band
-         << ":";
+      os << "    chain " << index << ": rows in bands of " << plan.band << ":";
       for (const std::string &label : plan.kernelLabels)
         os << " " << label;
       os << "\n";

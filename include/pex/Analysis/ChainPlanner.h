@@ -27,8 +27,9 @@ struct ChainPlannerOptions {
   /// Whether planChains may stream the first layers by rows (a row chain);
   /// never with `channels` (the row schedule sizes the IR's tensors).
   bool rows = true;
-  /// Force this band height on the row chain (0: choose with the memory
-  /// model).
+  /// Stream the best row chain in bands of this many rows, even when it
+  /// lowers nothing (0: choose the band with the memory model, and a row
+  /// chain only when it lowers the peak).
   int64_t band = 0;
 };
 
@@ -42,10 +43,9 @@ std::vector<ChainPlan> findRowChainCandidates(const KernelGraph &graph);
 /// again around it (the fewest kernels among equal peaks), if it lowers the
 /// peak of `channelChains` by at least 16 bytes; its band is the largest
 /// that keeps the peak within 1% of the one-row band's.
-std::optional<ChainPlan>
-chooseRowChain(const KernelGraph &graph,
-               llvm::ArrayRef<ChainPlan> channelChains,
-               const ChainPlannerOptions &options);
+std::optional<ChainPlan> chooseRowChain(const KernelGraph &graph,
+                                        llvm::ArrayRef<ChainPlan> channelChains,
+                                        const ChainPlannerOptions &options);
 
 /// Every chain the kernel graph admits: paths of kernels linked by tensors
 /// with no other use, from a producer or channel-local kernel through

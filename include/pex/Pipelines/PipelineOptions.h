@@ -87,8 +87,7 @@ struct PexBufferizePipelineOptions : public PexChainPipelineOptions<Derived> {
 };
 
 /// Adds the memory report options to the pipeline options `Base`.
-template <typename Base>
-struct PexReportPipelineOptions : public Base {
+template <typename Base> struct PexReportPipelineOptions : public Base {
   PexPipelineOption<std::string> report{
       *this, "report",
       llvm::cl::desc("Print the memory report: '' (none), 'text' or 'json'"),

@@ -82,7 +82,7 @@ func.func @missing_yield(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x4xi8> {
 // -----
 
 func.func @yield_outside_chain(%x: tensor<1x2x2x4xi8>) {
-  // expected-error@+1 {{expects parent op 'partial.chain'}}
+  // expected-error@+1 {{expects parent op to be one of 'partial.chain, partial.row_chain'}}
   partial.yield %x : tensor<1x2x2x4xi8>
 }
 
@@ -278,4 +278,85 @@ func.func @accumulated_result_not_finished(%x: tensor<1x2x2x4xf32>) -> (tensor<1
     partial.yield %p, %c : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>
   }
   return %y#0, %y#1 : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>
+}
+
+// -----
+
+func.func @row_band_too_large(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // expected-error@+1 {{cannot run band by band: band of 8 rows is not between 1 and the first operation's 4 rows}}
+  %y = partial.row_chain(%x) band(8) : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  ^bb0(%in: tensor<1x4x4x2xf32>):
+    %c = tosa.clamp %in {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    partial.yield %c : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+func.func @row_chain_of_a_reduction(%x: tensor<1x4x4x2xf32>) -> tensor<1x1x4x2xf32> {
+  // expected-error@+1 {{cannot run band by band: 'tosa.reduce_sum' is not computed row by row}}
+  %y = partial.row_chain(%x) band(1) : (tensor<1x4x4x2xf32>) -> tensor<1x1x4x2xf32> {
+  ^bb0(%in: tensor<1x4x4x2xf32>):
+    %s = tosa.reduce_sum %in {axis = 1 : i32} : (tensor<1x4x4x2xf32>) -> tensor<1x1x4x2xf32>
+    partial.yield %s : tensor<1x1x4x2xf32>
+  }
+  return %y : tensor<1x1x4x2xf32>
+}
+
+// -----
+
+func.func @row_chain_batch(%x: tensor<2x4x4x2xf32>) -> tensor<2x4x4x2xf32> {
+  // expected-error@+1 {{result must be a static NHWC tensor of batch 1}}
+  %y = partial.row_chain(%x) band(1) : (tensor<2x4x4x2xf32>) -> tensor<2x4x4x2xf32> {
+  ^bb0(%in: tensor<2x4x4x2xf32>):
+    %c = tosa.clamp %in {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<2x4x4x2xf32>) -> tensor<2x4x4x2xf32>
+    partial.yield %c : tensor<2x4x4x2xf32>
+  }
+  return %y : tensor<2x4x4x2xf32>
+}
+
+// -----
+
+func.func @row_chain_side_result(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // expected-error@+1 {{cannot run band by band: 'tosa.clamp' has no consumer in the chain: only the last operation's result leaves a row chain}}
+  %y = partial.row_chain(%x) band(1) : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  ^bb0(%in: tensor<1x4x4x2xf32>):
+    %c = tosa.clamp %in {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    %d = tosa.clamp %in {max_val = 1.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    partial.yield %d : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+func.func @row_chain_yields_early(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // expected-error@+1 {{must yield the result of its last operation}}
+  %y = partial.row_chain(%x) band(1) : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  ^bb0(%in: tensor<1x4x4x2xf32>):
+    %c = tosa.clamp %in {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    %d = tosa.clamp %c {max_val = 1.0 : f32, min_val = 0.0 : f32} : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+    partial.yield %c : tensor<1x4x4x2xf32>
+  }
+  return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+func.func @row_chain_yield_type(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // expected-error@+1 {{must yield one value of the result type}}
+  %y = partial.row_chain(%x) band(1) : (tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  ^bb0(%in: tensor<1x4x4x2xf32>):
+    partial.yield
+  }
+  return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+func.func @rotate_out_of_range(%b: tensor<1x3x4x2xi8>) -> tensor<1x3x4x2xi8> {
+  // expected-error@+1 {{moves rows [2, 4) of 3 rows}}
+  %r = partial.rotate_rows %b by 2 keep 2 : tensor<1x3x4x2xi8>
+  return %r : tensor<1x3x4x2xi8>
 }

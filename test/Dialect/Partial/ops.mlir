@@ -103,3 +103,20 @@ func.func @float_chain_with_residual(%x: tensor<1x4x4x6xf32>) -> tensor<1x4x4x6x
   }
   return %y : tensor<1x4x4x6xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @row_chain
+// CHECK:         %[[Y:.*]] = partial.row_chain(%{{.*}}) band(2) : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32> {
+// CHECK:           tosa.clamp
+// CHECK:           partial.yield
+// CHECK:         %[[R:.*]] = partial.rotate_rows %{{.*}} by 1 keep 2 : tensor<1x3x8x2xf32>
+func.func @row_chain(%x: tensor<1x8x8x2xf32>, %b: tensor<1x3x8x2xf32>) -> (tensor<1x8x8x2xf32>, tensor<1x3x8x2xf32>) {
+  %y = partial.row_chain(%x) band(2) : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32> {
+  ^bb0(%in: tensor<1x8x8x2xf32>):
+    %c = tosa.clamp %in {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x8x8x2xf32>) -> tensor<1x8x8x2xf32>
+    partial.yield %c : tensor<1x8x8x2xf32>
+  }
+  %r = partial.rotate_rows %b by 1 keep 2 : tensor<1x3x8x2xf32>
+  return %y, %r : tensor<1x8x8x2xf32>, tensor<1x3x8x2xf32>
+}

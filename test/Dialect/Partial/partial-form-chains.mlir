@@ -1,9 +1,13 @@
-// RUN: pex-opt %s -split-input-file --partial-form-chains | FileCheck %s
-// RUN: pex-opt %s -split-input-file --partial-form-chains --pex-memory-report -o /dev/null | FileCheck %s --check-prefix=REPORT
-// RUN: pex-opt %s -split-input-file --partial-form-chains="slices=3" | FileCheck %s --check-prefix=SLICES
-// RUN: pex-opt %s -split-input-file --partial-form-chains="sram-budget=70000" | FileCheck %s --check-prefix=BUDGET
-// RUN: pex-opt %s -split-input-file --partial-form-chains="sram-budget=200000" | FileCheck %s --check-prefix=LOOSE
+// RUN: pex-opt %s -split-input-file --partial-form-chains="rows=false" | FileCheck %s
+// RUN: pex-opt %s -split-input-file --partial-form-chains="rows=false" --pex-memory-report -o /dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: pex-opt %s -split-input-file --partial-form-chains="slices=3 rows=false" | FileCheck %s --check-prefix=SLICES
+// RUN: pex-opt %s -split-input-file --partial-form-chains="sram-budget=70000 rows=false" | FileCheck %s --check-prefix=BUDGET
+// RUN: pex-opt %s -split-input-file --partial-form-chains="sram-budget=200000 rows=false" | FileCheck %s --check-prefix=LOOSE
 // RUN: not pex-opt %s -split-input-file --partial-form-chains="slices=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not pex-opt %s -split-input-file --partial-form-chains="band=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+
+// Channel chains only (rows=false): row chains are formed and checked in
+// partial-form-chains-rows.mlir.
 
 // Chain formation on the blocks of the networks Pex targets. The expected
 // peaks are worked out by hand in each case's comment; every tensor is NHWC

@@ -306,8 +306,8 @@ RotateRowsOp::bufferize(RewriterBase &rewriter,
   int64_t shift = getShift(), keep = getKeep();
   auto rows = [&](int64_t first, int64_t count) {
     SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes, strides(type.getRank(),
-                                             rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes,
+        strides(type.getRank(), rewriter.getIndexAttr(1));
     for (int64_t extent : type.getShape())
       sizes.push_back(rewriter.getIndexAttr(extent));
     offsets[1] = rewriter.getIndexAttr(first);

@@ -38,22 +38,22 @@ mlir::pex::partial::getRowWindows(Operation *op, std::string &reason) {
       reason = "reads an input that is not a static NHWC tensor of batch 1";
       return failure();
     }
-    windows[0] = RowWindow{(kernel - 1) * dilation + 1, stride, padTop,
-                           rowsOf(input)};
+    windows[0] =
+        RowWindow{(kernel - 1) * dilation + 1, stride, padTop, rowsOf(input)};
     return success();
   };
 
   LogicalResult result = failure();
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
     auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-    result = window(conv.getInput(), weight.getDimSize(1),
-                    conv.getDilation()[0], conv.getStride()[0],
-                    conv.getPad()[0]);
+    result =
+        window(conv.getInput(), weight.getDimSize(1), conv.getDilation()[0],
+               conv.getStride()[0], conv.getPad()[0]);
   } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
     auto weight = cast<RankedTensorType>(conv.getWeight().getType());
-    result = window(conv.getInput(), weight.getDimSize(0),
-                    conv.getDilation()[0], conv.getStride()[0],
-                    conv.getPad()[0]);
+    result =
+        window(conv.getInput(), weight.getDimSize(0), conv.getDilation()[0],
+               conv.getStride()[0], conv.getPad()[0]);
   } else if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
     result = window(pool.getInput(), pool.getKernel()[0], 1,
                     pool.getStride()[0], pool.getPad()[0]);
@@ -71,8 +71,8 @@ mlir::pex::partial::getRowWindows(Operation *op, std::string &reason) {
           outRows > 1)
         windows[index] = RowWindow{1, 1, 0, outRows};
       else if (isRowTensor(operand.getType()) && rowsOf(operand) != 1) {
-        reason = "broadcasts an operand of " +
-                 std::to_string(rowsOf(operand)) + " rows";
+        reason = "broadcasts an operand of " + std::to_string(rowsOf(operand)) +
+                 " rows";
         return failure();
       }
     }
@@ -140,8 +140,8 @@ mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
         return failure();
       }
       producers.push_back(it->second);
-      consumers[it->second].push_back({static_cast<unsigned>(index),
-                                       static_cast<unsigned>(operandIndex)});
+      consumers[it->second].push_back(
+          {static_cast<unsigned>(index), static_cast<unsigned>(operandIndex)});
     }
     schedule.producers.push_back(std::move(producers));
   }
@@ -189,8 +189,8 @@ mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
     SmallVector<int64_t> available(n, 0);
     for (unsigned i = 0; i < n; ++i) {
       need[i] = done[i];
-      bool source = llvm::all_of(schedule.producers[i],
-                                 [](int p) { return p < 0; });
+      bool source =
+          llvm::all_of(schedule.producers[i], [](int p) { return p < 0; });
       if (source) {
         need[i] = std::min(height[i], (t + 1) * band);
         available[i] = need[i];
@@ -246,10 +246,9 @@ mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
       int64_t keep = height[i];
       for (auto [j, k] : consumers[i])
         if (done[j] < height[j])
-          keep = std::min(
-              keep,
-              schedule.windows[j][k]->clippedReads({done[j], done[j] + 1})
-                  .begin);
+          keep = std::min(keep, schedule.windows[j][k]
+                                    ->clippedReads({done[j], done[j] + 1})
+                                    .begin);
       int64_t base = i == schedule.output ? done[i] : std::min(keep, done[i]);
       if (base < previousBase[i]) {
         reason = "needs a row it already dropped (internal error)";

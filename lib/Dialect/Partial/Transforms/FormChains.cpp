@@ -59,9 +59,9 @@ namespace {
 /// Moves `plan`'s ops into a region op that `create` builds at the last op
 /// from the materialised inputs (see wrapInChain).
 template <typename OpTy>
-OpTy wrapOps(const KernelGraph &graph, const ChainPlan &plan,
-             llvm::function_ref<OpTy(OpBuilder &, Location, Type, ValueRange)>
-                 create) {
+OpTy wrapOps(
+    const KernelGraph &graph, const ChainPlan &plan,
+    llvm::function_ref<OpTy(OpBuilder &, Location, Type, ValueRange)> create) {
   SmallVector<Operation *> ops;
   for (unsigned kernel : plan.kernels)
     llvm::append_range(ops, graph.getKernels()[kernel].ops);

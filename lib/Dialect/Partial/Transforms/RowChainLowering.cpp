@@ -141,9 +141,8 @@ void RowChainLowering::emitStep(
     Operation *op = schedule.ops[i];
     const RowStepOp &stepOp = step.ops[i];
     if (auto [shift, keep] = getRotation(i, t); shift > 0 && keep > 0)
-      buffers[i] = RotateRowsOp::create(builder, op->getLoc(),
-                                        buffers[i].getType(), buffers[i],
-                                        shift, keep);
+      buffers[i] = RotateRowsOp::create(
+          builder, op->getLoc(), buffers[i].getType(), buffers[i], shift, keep);
     if (stepOp.rows.empty())
       continue;
 
@@ -160,10 +159,10 @@ void RowChainLowering::emitStep(
         pads = stepOp.pads[k];
       RowRange read = stepOp.reads[k];
       if (producer >= 0)
-        operands.push_back(rowsOf(
-            builder, buffers[producer],
-            builder.getIndexAttr(read.begin - step.base[producer]),
-            read.size()));
+        operands.push_back(
+            rowsOf(builder, buffers[producer],
+                   builder.getIndexAttr(read.begin - step.base[producer]),
+                   read.size()));
       else
         operands.push_back(
             rowsOf(builder, outer.lookup(operand), absolute(q++), read.size()));
@@ -195,8 +194,8 @@ void RowChainLowering::emitStep(
     if (i == schedule.output)
       output = insert(output, absolute(q++));
     else if (schedule.lineBuffered[i])
-      buffers[i] = insert(buffers[i], builder.getIndexAttr(
-                                          stepOp.rows.begin - step.base[i]));
+      buffers[i] = insert(
+          buffers[i], builder.getIndexAttr(stepOp.rows.begin - step.base[i]));
     else
       buffers[i] = band;
   }
@@ -309,10 +308,9 @@ void RowChainLowering::lower() {
               Value scaled = arith::MulIOp::create(
                   nested, nestedLoc, iv,
                   arith::ConstantIndexOp::create(nested, nestedLoc, delta));
-              return arith::AddIOp::create(
-                         nested, nestedLoc, scaled,
-                         arith::ConstantIndexOp::create(nested, nestedLoc,
-                                                        start))
+              return arith::AddIOp::create(nested, nestedLoc, scaled,
+                                           arith::ConstantIndexOp::create(
+                                               nested, nestedLoc, start))
                   .getResult();
             };
             emitStep(nested, t, absolute);

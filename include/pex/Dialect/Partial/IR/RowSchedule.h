@@ -127,8 +127,8 @@ struct RowSchedule {
 /// last op's result is the output, in steps of `band` rows of the first
 /// operations. Fails
 /// with a `reason` when an op cannot run band by band.
-FailureOr<RowSchedule> buildRowSchedule(ArrayRef<Operation *> ops,
-                                        int64_t band, std::string &reason);
+FailureOr<RowSchedule> buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
+                                        std::string &reason);
 
 } // namespace mlir::pex::partial
 

@@ -39,8 +39,8 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     do not overlap the run; the lowest peak wins if it is at least 16 bytes
     lower, and among peaks within 1% of it the largest band, then the
     shortest run. The channel chains are then chosen again around the row
-    chain. `rows=false` disables row chains; `band=<k>` forces k rows per
-    band.
+    chain. `rows=false` disables row chains; `band=<k>` streams the best
+    run in bands of k rows even when it lowers nothing (for tests).
 
     Example: an inverted residual block `x -> conv1x1 (expand) -> clamp ->
     depthwise -> conv1x1 (project) -> y`
