@@ -43,7 +43,7 @@ struct PartialFormChainsPass
     ChainPlannerOptions options;
     options.sramBudget = sramBudget;
     options.slices = slices;
-    options.rows = rows;
+    options.rows = rows || band > 0;
     options.band = band;
     for (const ChainPlan &plan : planChains(graph, options)) {
       if (plan.isRowChain() ? failed(wrapInRowChain(graph, plan))

@@ -70,8 +70,9 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     Option<"slices", "slices", "int64_t", /*default=*/"0",
            "Force this many slices per chain (0: choose with the memory "
            "model)">,
-    Option<"rows", "rows", "bool", /*default=*/"true",
-           "Stream the first layers band by band when it lowers the peak">,
+    Option<"rows", "rows", "bool", /*default=*/"false",
+           "Stream the first layers band by band when it lowers the peak "
+           "(off by default until the whole suite is checked with it)">,
     Option<"band", "band", "int64_t", /*default=*/"0",
            "Force this many output rows per band of the row chain (0: "
            "choose with the memory model)">,
