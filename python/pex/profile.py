@@ -118,7 +118,7 @@ def format_table(rows: Sequence[dict], chains: Sequence[dict], total: int) -> st
     """The profile as a text table; ``total``: the instructions of one
     inference of the normal object, which the rows should sum to."""
     lines = []
-    header = (f"{'':4}{'location':40} {'op':34} {'calls':>6} {'MACs':>10} "
+    header = (f"{'':5}{'location':39} {'op':34} {'calls':>6} {'MACs':>10} "
               f"{'instructions':>13} {'instr/MAC':>9} {'share':>6}")
     lines.append(header)
     summed = sum(row["instructions"] for row in rows)
@@ -127,7 +127,7 @@ def format_table(rows: Sequence[dict], chains: Sequence[dict], total: int) -> st
         per_mac = f"{row['instructions'] / row['macs']:.2f}" if row["macs"] else "-"
         name = row["location"] or "(copies, glue, slice loops)"
         prefix = f"c{row['chain']}" if "chain" in row else ""
-        lines.append(f"  {prefix:2}{name[:40]:40} {row['op'][:34]:34} {row['calls']:>6} "
+        lines.append(f"  {prefix:3}{name[:39]:39} {row['op'][:34]:34} {row['calls']:>6} "
                      f"{row['macs']:>10} {row['instructions']:>13} {per_mac:>9} "
                      f"{share:>5.1f}%")
     for chain in chains:
