@@ -366,8 +366,11 @@ def PexPlanMemory : Pass<"pex-plan-memory", "::mlir::ModuleOp"> {
     several orders and fits, TensorFlow Lite Micro's greedy-by-size among
     them, keeping the smallest arena, with in-place reuse where an
     elementwise `linalg` operation writes a whole buffer of the same shape and
-    element size as an input that dies at that operation. The plan is
-    verified before the IR is rewritten.
+    element size as an input that dies at that operation, and where a
+    `memref.copy` (through reshapes) copies a whole buffer that dies there
+    into a whole buffer that starts there, such as the last result into the
+    output slot: when the plan gives both the same offset the copy is
+    erased. The plan is verified before the IR is rewritten.
 
     With `place-arguments` (the default) the memref arguments of each public
     function, the model input and output, get arena slots too, as TensorFlow
