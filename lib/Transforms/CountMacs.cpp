@@ -6,7 +6,10 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <map>
 
 namespace mlir::pex {
 #define GEN_PASS_DEF_PEXCOUNTMACS
@@ -14,6 +17,26 @@ namespace mlir::pex {
 } // namespace mlir::pex
 
 using namespace mlir;
+
+std::string mlir::pex::getOperatorKey(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
+            Twine(file.getColumn()))
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location part : fused.getLocations())
+      if (std::string key = getOperatorKey(part); !key.empty())
+        return key;
+    return "";
+  }
+  if (auto call = dyn_cast<CallSiteLoc>(loc))
+    return getOperatorKey(call.getCallee());
+  if (auto opaque = dyn_cast<OpaqueLoc>(loc))
+    return getOperatorKey(opaque.getFallbackLocation());
+  return "";
+}
 
 namespace {
 
@@ -47,11 +70,15 @@ std::optional<int64_t> getMacs(Operation *op) {
 }
 
 struct PexCountMacsPass : public pex::impl::PexCountMacsBase<PexCountMacsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
       llvm::MapVector<StringRef, int64_t> perOp;
+      llvm::MapVector<std::string, int64_t, std::map<std::string, unsigned>>
+          perLocationMacs;
       int64_t total = 0;
       WalkResult walk = func.walk([&](Operation *op) {
         std::optional<int64_t> macs = getMacs(op);
@@ -73,6 +100,7 @@ struct PexCountMacsPass : public pex::impl::PexCountMacsBase<PexCountMacsPass> {
           count *= std::max<int64_t>(0, (*upper - *lower + *step - 1) / *step);
         }
         perOp[op->getName().getStringRef()] += count;
+        perLocationMacs[pex::getOperatorKey(op->getLoc())] += count;
         total += count;
         return WalkResult::advance();
       });
@@ -87,6 +115,11 @@ struct PexCountMacsPass : public pex::impl::PexCountMacsBase<PexCountMacsPass> {
         llvm::outs() << ")";
       }
       llvm::outs() << "\n";
+      // The key as a JSON string: any file name reads back unchanged.
+      if (perLocation)
+        for (const auto &[key, macs] : perLocationMacs)
+          llvm::outs() << "  macs at " << llvm::json::Value(key) << ": " << macs
+                       << "\n";
     }
     markAllAnalysesPreserved();
   }

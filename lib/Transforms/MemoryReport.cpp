@@ -239,6 +239,13 @@ struct PexMemoryReportPass
         for (StringRef key : {"entry", "inputs", "outputs"})
           if (Attribute value = model.get(key))
             object[key] = toJSON(value);
+    // The profiling build's ids (--pex-cortexm-profile), for the driver
+    // that reads the harness's counts.
+    if (auto profile =
+            module->getAttrOfType<DictionaryAttr>(pex::kProfileAttrName))
+      if (Attribute regions = profile.get("regions"))
+        for (llvm::json::Object &object : objects)
+          object["profile_regions"] = toJSON(regions);
 
     std::string error;
     std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(file, &error);

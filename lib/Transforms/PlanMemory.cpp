@@ -107,6 +107,10 @@ struct FunctionPlan {
   pex::ArenaPlan plan;
   pex::ArenaPlan greedy;
   int64_t liveBytesBound = 0;
+  /// Whole-buffer copies from a buffer that dies there into one that starts
+  /// there (its in-place pair), by buffer index: a copy onto itself once
+  /// the plan gives both the same offset.
+  std::vector<std::tuple<memref::CopyOp, unsigned, unsigned>> inPlaceCopies;
 };
 
 class FunctionPlanner {
@@ -124,6 +128,7 @@ private:
   LogicalResult traceUses(Buffer &buffer);
   void recordUse(Buffer &buffer, Operation *user, Value value);
   void findInPlacePairs();
+  void findInPlaceCopies();
 
   func::FuncOp func;
   int64_t minAlignment;
@@ -133,6 +138,7 @@ private:
   llvm::DenseMap<Operation *, unsigned> begin, end;
   unsigned next = 1;
   std::vector<Buffer> buffers;
+  std::vector<std::tuple<memref::CopyOp, unsigned, unsigned>> inPlaceCopies;
   llvm::DenseMap<Value, unsigned> bufferOfRoot;
 };
 
@@ -399,6 +405,53 @@ void FunctionPlanner::findInPlacePairs() {
   });
 }
 
+/// A copy of a whole buffer `a` that dies at it into a whole buffer `b` that
+/// starts at it (the result of a model's last kernel copied into its output
+/// slot): `b` may take `a`'s bytes, and the copy then has nothing to do.
+/// Both sides must be the buffers' contiguous bytes, seen through reshapes.
+void FunctionPlanner::findInPlaceCopies() {
+  auto wholeBuffer = [&](Value value) -> std::optional<unsigned> {
+    auto type = cast<MemRefType>(value.getType());
+    if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+      return std::nullopt;
+    while (Operation *def = value.getDefiningOp()) {
+      if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def))
+        value = collapse.getSrc();
+      else if (auto expand = dyn_cast<memref::ExpandShapeOp>(def))
+        value = expand.getSrc();
+      else
+        break;
+    }
+    auto it = bufferOfRoot.find(value);
+    if (it == bufferOfRoot.end() ||
+        type.getNumElements() * getElementBytes(type.getElementType()) !=
+            buffers[it->second].bytes ||
+        !cast<MemRefType>(value.getType()).getLayout().isIdentity())
+      return std::nullopt;
+    return it->second;
+  };
+  for (auto copy : func.getBody().front().getOps<memref::CopyOp>()) {
+    std::optional<unsigned> a = wholeBuffer(copy.getSource());
+    std::optional<unsigned> b = wholeBuffer(copy.getTarget());
+    unsigned position = begin.lookup(copy);
+    if (!a || !b || *a == *b || buffers[*a].last != position ||
+        buffers[*b].first != position || buffers[*a].shapeOnly ||
+        buffers[*b].shapeOnly || buffers[*b].inPlaceOf ||
+        buffers[*a].bytes != buffers[*b].bytes ||
+        buffers[*a].alignment < buffers[*b].alignment)
+      continue;
+    buffers[*b].inPlaceOf = *a;
+    // A copy moves bytes unchanged, so the pair may share them whichever
+    // the planner places first (the arena planner lets a buffer take the
+    // offset of its in-place partner only once that one is placed: the
+    // model's output slot comes before the last kernel's buffer in size
+    // order). The live-bytes bound still counts the pair once, at the copy.
+    if (!buffers[*a].inPlaceOf)
+      buffers[*a].inPlaceOf = *b;
+    inPlaceCopies.emplace_back(copy, *a, *b);
+  }
+}
+
 LogicalResult FunctionPlanner::plan(FunctionPlan &result) {
   // Position 0 is the copy into the input slots, the last one the copy out
   // of the output slots.
@@ -441,6 +494,7 @@ LogicalResult FunctionPlanner::plan(FunctionPlan &result) {
   for (auto [index, buffer] : llvm::enumerate(buffers))
     bufferOfRoot[buffer.root] = index;
   findInPlacePairs();
+  findInPlaceCopies();
 
   std::vector<pex::ArenaBuffer> arenaBuffers;
   for (const Buffer &buffer : buffers) {
@@ -460,6 +514,7 @@ LogicalResult FunctionPlanner::plan(FunctionPlan &result) {
           pex::verifyArenaPlan(arenaBuffers, result.plan))
     return func.emitError("internal error: invalid arena plan: ") << *error;
   result.buffers = std::move(buffers);
+  result.inPlaceCopies = std::move(inPlaceCopies);
   return success();
 }
 
@@ -525,6 +580,9 @@ struct PexPlanMemoryPass
       functionAttrs.push_back(describe(context, plan));
       if (!plan.buffers.empty())
         rewrite(func, plan, arenaType);
+      for (auto [copy, a, b] : plan.inPlaceCopies)
+        if (plan.plan.offsets[a] == plan.plan.offsets[b])
+          copy.erase();
     }
     Builder b(context);
     module->setAttr(

@@ -39,6 +39,10 @@ ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_m
 
 MCPUS = ("cortex-m4", "cortex-m7")
 
+#: The hooks a profiling build (``profile=True``) calls around each operator,
+#: which runtime/cortexm/profile.c provides.
+PROFILE_HOOKS = ("pex_profile_begin", "pex_profile_end")
+
 
 
 def kernel_flags(mcpu: str, float_abi: str = "hard", opt: str = "-O3") -> list[str]:
@@ -97,12 +101,14 @@ def _run(command: Sequence[str], what: str,
 def pipeline_options(name: str = "model", partial: bool = True, slices: int = 0,
                      slice_size: int = 0, sram_budget: int = 0, report_file: str = "",
                      check_buffers: bool = True, kernels: bool = True,
-                     rows: bool = False, band: int = 0) -> str:
+                     profile: bool = False, rows: bool = False, band: int = 0) -> str:
     """The option string of ``--pex-cortexm-pipeline``."""
     options = (f"name={name} partial={'true' if partial else 'false'} slices={slices} "
                f"slice-size={slice_size} sram-budget={sram_budget} "
                f"check-buffers={'true' if check_buffers else 'false'} "
                f"kernels={'true' if kernels else 'false'}")
+    if profile:
+        options += " profile=true"
     options += host.row_options(rows, band)
     if report_file:
         options += f" report=json report-file={report_file}"
@@ -193,11 +199,12 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
                   partial: bool = True, slices: int = 0, slice_size: int = 0,
                   sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
                   check_buffers: bool = True, kernels: bool = True,
-                  rows: bool = False, band: int = 0,
-                  emit_mlir: Optional[str] = None) -> dict:
+                  emit_mlir: Optional[str] = None, profile: bool = False,
+                  rows: bool = False, band: int = 0) -> dict:
     """Compiles the TOSA MLIR file ``model`` into ``<out_prefix>.o`` and
     ``<out_prefix>.h``; returns the memory report of the pipeline (JSON) with
-    the object's sections and symbols added."""
+    the object's sections and symbols added. ``profile``: the profiling build,
+    whose operators call PROFILE_HOOKS (the report's ``profile_regions``)."""
     if mcpu not in MCPUS:
         raise CortexMError(f"unsupported --mcpu {mcpu!r} (expected {' or '.join(MCPUS)})")
     with tempfile.TemporaryDirectory(prefix="pex-cortexm-") as work:
@@ -212,8 +219,8 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
         _run([tools.pex_opt, os.path.basename(model), "--mlir-print-op-on-diagnostic=false",
               "--pex-cortexm-pipeline=" + pipeline_options(name, partial, slices, slice_size,
                                                            sram_budget, report_file,
-                                                           check_buffers, kernels, rows,
-                                                           band),
+                                                           check_buffers, kernels,
+                                                           profile, rows, band),
               "-o", lowered], "compiling the model (--pex-cortexm-pipeline)",
              cwd=os.path.dirname(os.path.abspath(model)))
         _run([tools.pex_translate, "--mlir-to-cortexm-obj", f"--mcpu={mcpu}",
@@ -225,7 +232,8 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
             report = json.load(f)
     sizes = section_sizes(out_prefix + ".o")
     undefined, symbol_sizes = symbols(out_prefix + ".o")
-    disallowed = [s for s in undefined if s not in ALLOWED_UNDEFINED]
+    disallowed = [s for s in undefined if s not in ALLOWED_UNDEFINED
+                  and not (profile and s in PROFILE_HOOKS)]
     if disallowed:
         raise CortexMError(f"{out_prefix}.o needs {', '.join(disallowed)}, which a bare-metal "
                            f"program cannot link (allowed: {', '.join(ALLOWED_UNDEFINED[:3])})")
@@ -255,11 +263,16 @@ def count_macs(model: str, tools: Tools) -> int:
 
 def run_qemu(obj: str, tools: Tools, inputs: Sequence[str], outputs: Sequence[str],
              mcpu: str = "cortex-m4", header: Optional[str] = None,
-             timeout: int = 600) -> dict:
+             timeout: int = 600, profile_ids: int = 0) -> dict:
     """Runs a compiled model on QEMU, one inference per input; returns
     ``arena_bytes``, ``flash_bytes`` (of the linked program) and per
-    inference ``stack_bytes`` and ``instructions``."""
+    inference ``stack_bytes`` and ``instructions``. With ``profile_ids`` (a
+    profiling build's number of ids), per inference ``profile`` too: the
+    hooks' counts, ``calibration`` (``pairs``, ``ticks``, ``inside_ticks``)
+    and ``ids`` (per id ``calls`` and ``ticks``)."""
     command = [sys.executable, tools.run_qemu, obj, "--mcpu", mcpu, "--timeout", str(timeout)]
+    if profile_ids:
+        command += ["--profile", str(profile_ids)]
     if header:
         command += ["--header", header]
     for i, o in zip(inputs, outputs):
@@ -272,7 +285,17 @@ def run_qemu(obj: str, tools: Tools, inputs: Sequence[str], outputs: Sequence[st
         raise CortexMError(f"running {obj} on QEMU ({mcpu}) failed:\n"
                            f"{(result.stdout + result.stderr).rstrip()}")
     measured = {"stack_bytes": [], "instructions": []}
+    if profile_ids:
+        measured["profile"] = []
     for line in result.stdout.splitlines():
+        if line.startswith("profile"):
+            kind, *pairs = line.split()
+            fields = {key: int(value) for key, value in (p.split("=") for p in pairs)}
+            if kind == "profile_calibration":
+                measured["profile"].append({"calibration": fields, "ids": {}})
+            else:
+                measured["profile"][-1]["ids"][fields.pop("id")] = fields
+            continue
         key, sep, value = line.partition("=")
         if not sep or not value.isdigit():
             continue

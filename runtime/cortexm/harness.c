@@ -131,6 +131,12 @@ int main(void) {
       return 2;
   }
 
+#ifdef PEX_PROFILE
+  /* profile.c: the cost of its hooks, before the stack is painted. */
+  void pex_profile_calibrate(void);
+  pex_profile_calibrate();
+#endif
+
   /* Paint the stack below this frame so that the deepest use of the
    * inference can be found afterwards (the loop runs in registers). */
   uint32_t sp;
@@ -177,5 +183,9 @@ int main(void) {
   printf("stack_bytes=%u\n", stackBytes);
   printf("ticks=%llu\n", (unsigned long long)ticks);
   printf("instructions=%llu\n", (unsigned long long)ticks * 40u);
+#ifdef PEX_PROFILE
+  void pex_profile_print(void);
+  pex_profile_print();
+#endif
   return status == 0 ? 0 : 1;
 }

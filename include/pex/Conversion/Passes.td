@@ -39,7 +39,9 @@ def PexLowerToKernels : Pass<"pex-lower-to-kernels", "::mlir::func::FuncOp"> {
     input zero point of 0, an int8 result and constant shifts in [2, 62] and
     multipliers >= 0 (a per-tensor multiplier and a broadcast bias become one
     value per channel). A shift below 32 needs `|acc| < 2^(shift - 1)`, which
-    the pass proves from the constant weights and bias. Everything else keeps
+    the pass proves from the constant weights and bias, unless the channel's
+    multiplier is 0 (its output is the zero point for any accumulator: the
+    channels TFLite's converter leaves without scale, with shift 31). Everything else keeps
     the generic lowering. The kernels that need working memory get a
     `tensor.empty` scratch operand, which bufferization turns into a buffer
     of the arena. A kernel's output is a `tensor.empty` too, which the empty

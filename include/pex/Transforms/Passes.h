@@ -22,6 +22,19 @@ bool isMarkedInt32Buffer(Location loc);
 /// emitter and the memory report.
 inline constexpr llvm::StringLiteral kModelAttrName = "pex.model";
 
+/// The module attribute in which --pex-cortexm-profile records the ids of
+/// the regions it wraps in profiling hooks, for the memory report and
+/// pex-compile --profile.
+inline constexpr llvm::StringLiteral kProfileAttrName = "pex.profile";
+
+/// The operator that `loc` names, the key of per-operator figures
+/// (--pex-count-macs=per-location=true, --pex-cortexm-profile): a name
+/// location's name (`op3.CONV_2D:tensor61`), a file location's
+/// `file:line:col`, the first operator of a fused location (its metadata,
+/// such as the int32 buffer mark, dropped) or of a call site's callee; ""
+/// for an unknown location.
+std::string getOperatorKey(Location loc);
+
 /// Marks the per-pixel loops of a group fused by --pex-fuse-kernels, whose
 /// int32 buffers --pex-check-buffers accepts.
 inline constexpr llvm::StringLiteral kKernelTileAttrName = "pex.kernel_tile";

@@ -115,7 +115,9 @@ def PexMemoryReport : Pass<"pex-memory-report", "::mlir::ModuleOp"> {
     live-bytes bound of the bufferized buffers, which no packing of them can
     beat), `arena_heuristic` and `arena_buffers` (per buffer: `role`, `type`,
     `offset`, `bytes`, `first` and `last` step of its lifetime, `loc` or
-    `argument`, `in_place_of`).
+    `argument`, `in_place_of`). In the profiling build (attribute
+    `pex.profile` of `--pex-cortexm-profile`) it adds `profile_regions`,
+    the ids the profiling hooks count.
 
     ```
     memory report for @block
@@ -324,7 +326,22 @@ def PexCountMacs : Pass<"pex-count-macs", "::mlir::ModuleOp"> {
     A convolution counts `N * OH * OW * OC * KH * KW * IC`, a depthwise
     convolution `N * OH * OW * C * M * KH * KW`, a matmul `N * H * W * C`.
     The pass fails on a loop without constant bounds around such an op.
+
+    With `per-location=true` a line per operator follows, in program order:
+    the MACs under each operator key (the op's location as
+    `--pex-cortexm-profile` names it: `op3.CONV_2D:tensor61`,
+    `model.mlir:12:8`), for `pex-compile --profile`:
+
+    ```
+    macs for @main: 11264 (tosa.conv2d 6144, tosa.depthwise_conv2d 5120)
+      macs at "model.mlir:4:8": 6144
+      macs at "model.mlir:6:8": 5120
+    ```
   }];
+  let options = [
+    Option<"perLocation", "per-location", "bool", /*default=*/"false",
+           "Also print the MACs of each operator location">,
+  ];
 }
 
 def PexPlanMemory : Pass<"pex-plan-memory", "::mlir::ModuleOp"> {
@@ -349,8 +366,11 @@ def PexPlanMemory : Pass<"pex-plan-memory", "::mlir::ModuleOp"> {
     several orders and fits, TensorFlow Lite Micro's greedy-by-size among
     them, keeping the smallest arena, with in-place reuse where an
     elementwise `linalg` operation writes a whole buffer of the same shape and
-    element size as an input that dies at that operation. The plan is
-    verified before the IR is rewritten.
+    element size as an input that dies at that operation, and where a
+    `memref.copy` (through reshapes) copies a whole buffer that dies there
+    into a whole buffer that starts there, such as the last result into the
+    output slot: when the plan gives both the same offset the copy is
+    erased. The plan is verified before the IR is rewritten.
 
     With `place-arguments` (the default) the memref arguments of each public
     function, the model input and output, get arena slots too, as TensorFlow

@@ -71,7 +71,8 @@ struct OutputStage {
   tosa::RescaleOp rescale;
   tosa::ClampOp clamp;
   int32_t outputZp = 0, actMin = -128, actMax = 127;
-  /// The smallest shift; the kernels need |acc| < 2^(shift - 1) below 32.
+  /// The smallest shift of a channel with a non-zero multiplier; the
+  /// kernels need |acc| < 2^(shift - 1) below 32.
   int64_t minShift = 0;
 
   /// The operation whose result the kernel replaces.
@@ -120,11 +121,20 @@ std::optional<OutputStage> matchOutputStage(Value acc, int64_t channels) {
   OutputStage stage;
   stage.rescale = rescale;
   stage.minShift = 64;
-  for (const APInt &shift : shifts.getValues<APInt>()) {
+  // A channel with multiplier 0 (TFLite's converter leaves channels without
+  // scale so, with shift 31) outputs the zero point whatever its
+  // accumulator: TOSA's (acc * 0 + round) >> shift is 0, and so is the
+  // kernels' high word of (acc << pre) * 0 + 2^31. Its shift bounds nothing.
+  SmallVector<APInt> multiplierValues(multipliers.getValues<APInt>());
+  for (auto [index, shift] : llvm::enumerate(shifts.getValues<APInt>())) {
     int64_t s = shift.getSExtValue();
     if (s < 2 || s > 62)
       return std::nullopt;
-    stage.minShift = std::min(stage.minShift, s);
+    bool zero = static_cast<int64_t>(multiplierValues.size()) ==
+                    shifts.getNumElements() &&
+                multiplierValues[index].isZero();
+    if (!zero)
+      stage.minShift = std::min(stage.minShift, s);
   }
   stage.outputZp = static_cast<int32_t>(*outputZp);
 

@@ -32,6 +32,10 @@ void mlir::pex::buildPexCortexMPipeline(
   PexCortexMEntryOptions entry;
   entry.name = options.name;
   pm.addPass(createPexCortexMEntry(entry));
+  // After the entry point, so that its input and output copies are glue;
+  // before the report, which carries the profiled ids (pex.profile).
+  if (options.profile)
+    pm.addPass(createPexCortexMProfile());
   if (!options.report.empty())
     pm.addPass(createPexMemoryReport(options.getReportOptions()));
 

@@ -124,6 +124,14 @@ func.func @fully_connected(%x: tensor<2x1x1x64xi8>) -> tensor<2x1x1x10xi8> {
 //   CHECK-NOT: kernel.
 //       CHECK: tosa.conv2d
 //       CHECK: tosa.rescale
+// A channel with multiplier 0 outputs the zero point whatever its
+// accumulator, so its shift bounds nothing: shift 12 on channel 0 (TFLite's
+// converter writes such channels with shift 31) and 13 on channel 1.
+// CHECK-LABEL: func.func @zero_multiplier_small_shift
+//       CHECK: kernel.conv2d
+// CHECK-LABEL: func.func @nonzero_multiplier_small_shift
+//   CHECK-NOT: kernel.
+//       CHECK: tosa.conv2d
 func.func @small_shift(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x2xi8> {
   %w = "tosa.const"() {values = dense<[[[[2, -2, 2, -2]]], [[[1, 1, 1, 1]]]]> : tensor<2x1x1x4xi8>} : () -> tensor<2x1x1x4xi8>
   %b = "tosa.const"() {values = dense<[100, -3]> : tensor<2xi32>} : () -> tensor<2xi32>
@@ -145,6 +153,32 @@ func.func @shift_too_small(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x2xi8> {
   %acc = tosa.conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
   %m = "tosa.const"() {values = dense<1073741824> : tensor<2xi32>} : () -> tensor<2xi32>
   %s = "tosa.const"() {values = dense<12> : tensor<2xi8>} : () -> tensor<2xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %ozp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %y = tosa.rescale %acc, %m, %s, %zp32, %ozp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x2x2x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+func.func @zero_multiplier_small_shift(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x2xi8> {
+  %w = "tosa.const"() {values = dense<[[[[2, -2, 2, -2]]], [[[1, 1, 1, 1]]]]> : tensor<2x1x1x4xi8>} : () -> tensor<2x1x1x4xi8>
+  %b = "tosa.const"() {values = dense<[100, -3]> : tensor<2xi32>} : () -> tensor<2xi32>
+  %izp = "tosa.const"() {values = dense<127> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %acc = tosa.conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+  %m = "tosa.const"() {values = dense<[0, 1073741824]> : tensor<2xi32>} : () -> tensor<2xi32>
+  %s = "tosa.const"() {values = dense<[12, 13]> : tensor<2xi8>} : () -> tensor<2xi8>
+  %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %ozp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %y = tosa.rescale %acc, %m, %s, %zp32, %ozp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x2x2x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+func.func @nonzero_multiplier_small_shift(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x2xi8> {
+  %w = "tosa.const"() {values = dense<[[[[2, -2, 2, -2]]], [[[1, 1, 1, 1]]]]> : tensor<2x1x1x4xi8>} : () -> tensor<2x1x1x4xi8>
+  %b = "tosa.const"() {values = dense<[100, -3]> : tensor<2xi32>} : () -> tensor<2xi32>
+  %izp = "tosa.const"() {values = dense<127> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %acc = tosa.conv2d %x, %w, %b, %izp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<2x1x1x4xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+  %m = "tosa.const"() {values = dense<[1, 1073741824]> : tensor<2xi32>} : () -> tensor<2xi32>
+  %s = "tosa.const"() {values = dense<[12, 13]> : tensor<2xi8>} : () -> tensor<2xi8>
   %zp32 = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
   %ozp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
   %y = tosa.rescale %acc, %m, %s, %zp32, %ozp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x2x2x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x2x2x2xi8>

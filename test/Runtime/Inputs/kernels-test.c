@@ -4,8 +4,9 @@
  * remainders) and quantisation parameters aimed at the corners of TOSA's
  * double-rounding rescale (shifts 2..62 under the REQUIRE on the value,
  * multipliers 0, 1, 2^31-1, negative accumulators, saturation, activation
- * ranges). Every output buffer is compared whole, so a write outside the
- * intended elements is caught too.
+ * ranges, multiplier 0 with any accumulator under a shift below 32, as
+ * TFLite's channels without scale have). Every output buffer is compared
+ * whole, so a write outside the intended elements is caught too.
  *
  * Runs on the host (portable path) and, linked with runtime/cortexm, on
  * QEMU's Cortex-M4/M7 (DSP path). -DKT_CASES=N scales the number of random
@@ -146,6 +147,13 @@ static void pickScale(int32_t c, int64_t lo, int64_t hi) {
   mult[c] = chance(70) ? (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu))
             : chance(50) ? pick(edgeMult, 8)
                          : (int32_t)(rnd() & 0x7FFFFFFFu);
+  /* A channel TFLite's converter left without scale: multiplier 0 with
+   * shift 31 (or any shift below 32), whatever the accumulators, which the
+   * compiler gives the kernels; its output is the zero point. */
+  if (chance(5)) {
+    mult[c] = 0;
+    shift[c] = (int8_t)(chance(50) ? 31 : range(2, 31));
+  }
 }
 
 static void pickBias(int32_t n) {
@@ -517,8 +525,9 @@ static void testApplyScale(void) {
       int32_t mv = m < nm ? mults[m] : (int32_t)(rnd() & 0x7FFFFFFF);
       for (int32_t v = 0; v < nv + 40; ++v) {
         int32_t x = v < nv ? values[v] : (int32_t)rnd() >> (rnd() % 32);
-        /* REQUIRE(-(1 << (s-1)) <= x < 1 << (s-1)) */
-        if (s < 32) {
+        /* REQUIRE(-(1 << (s-1)) <= x < 1 << (s-1)), which a multiplier of
+         * 0 does not need: the result is 0 for any x. */
+        if (s < 32 && mv != 0) {
           int64_t half = (int64_t)1 << (s - 1);
           if (x < -half || x >= half)
             continue;

@@ -37,6 +37,12 @@ struct PexCortexMPipelineOptions
                      "kernel library for ARMv7E-M (runtime/kernels; false: "
                      "the generic loops)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("The profiling build: wrap each operator's code in "
+                     "calls of pex_profile_begin/pex_profile_end "
+                     "(--pex-cortexm-profile), which the program provides"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> alignment{
       *this, "alignment",
       llvm::cl::desc("Alignment of the buffers in the arena and of the "
@@ -48,7 +54,8 @@ struct PexCortexMPipelineOptions
 /// the shared front half (chains, fused groups, bufferization, buffer check)
 /// with the TOSA memory report recorded on the module and the fused groups
 /// the kernel library computes as `kernel` operations, --pex-plan-memory,
-/// --pex-kernels-to-calls, --pex-cortexm-entry, the optional memory report,
+/// --pex-kernels-to-calls, --pex-cortexm-entry, --pex-cortexm-profile in the
+/// profiling build, the optional memory report,
 /// copies without a runtime library, the lowering to the LLVM dialect with
 /// 32-bit indices and bare-pointer calls, and --pex-check-bare-metal.
 void buildPexCortexMPipeline(OpPassManager &pm,

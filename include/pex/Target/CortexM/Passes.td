@@ -99,4 +99,62 @@ def PexCheckBareMetal : Pass<"pex-check-bare-metal", "::mlir::ModuleOp"> {
   ];
 }
 
+def PexCortexMProfile : Pass<"pex-cortexm-profile", "::mlir::ModuleOp"> {
+  let summary = "Wrap each operator's code in calls of profiling hooks";
+  let description = [{
+    Instruments a planned model (after `--pex-cortexm-entry`, on memrefs) for
+    `pex-compile --profile`: the code of each operator, a kernel library
+    call or the loops of a fused group, runs between
+    `pex_profile_begin(id)` and `pex_profile_end(id)`, two functions the
+    program provides (`runtime/cortexm/profile.c` reads SysTick in them).
+    Only the profiling build runs this pass; the normal object is unchanged.
+
+    An operator is a location: the TFLite importer's `op3.CONV_2D:tensor61`,
+    a file position `model.mlir:12:8`, a fused location's first one with
+    metadata such as `pex.int32_buffer` dropped (the key under which
+    `--pex-count-macs=per-location=true` prints MACs). The pass walks the
+    model function's body: every operation with memory effects (a call, a
+    loop nest, a copy) belongs to its location's operator; consecutive ones
+    of the same operator, with the pure operations just before them that
+    share their location (the kernel's pointers), form one profiled region.
+    Operations located at the function or the module, or nowhere (the entry
+    point's input and output copies, bufferization's copies), stay outside
+    every region: the driver counts them as the rest. A chain's slice loop
+    (`partial.slice_loop`) is one region of its own, and the operators in
+    its body get their own ids, so that the hooks sum each operator's
+    slices.
+
+    The hooks are called from inline assembly (Thumb-2) that saves and
+    restores the registers a call clobbers, so that the register allocation
+    of the code measured stays that of the normal object; the assembly is a
+    memory barrier, which keeps each region's loads and stores inside it.
+
+    Ids are numbered from 0 in program order, one per operator (per
+    operator and chain, inside chains) and one per chain. The module
+    attribute `pex.profile` records them for the driver: `begin` and `end`
+    (the hooks), and per id its `kind` (`op` or `chain`), `location`, `op`
+    (the kernel functions called, else the named linalg operations, else
+    `linalg.generic` or `memref.copy`), `chain` (the slice loop's index in
+    program order, for a chain and for the operators in it) and, for a
+    chain, `slices`.
+
+    ```mlir
+    call @pex_conv2d_s8(%p, %x, %w, %b, %m, %s, %y, %t) : (...) -> () loc("op0.CONV_2D:tensor58")
+    // becomes
+    llvm.inline_asm has_side_effects "push {r0, r1, r2, r3, r12, lr}\n\tmovw r0, #0\n\tbl pex_profile_begin\n\tpop {r0, r1, r2, r3, r12, lr}", "~{memory},~{cpsr}" : () -> ()
+    call @pex_conv2d_s8(%p, %x, %w, %b, %m, %s, %y, %t) : (...) -> () loc("op0.CONV_2D:tensor58")
+    llvm.inline_asm has_side_effects "push {r0, r1, r2, r3, r12, lr}\n\tmovw r0, #0\n\tbl pex_profile_end\n\tpop {r0, r1, r2, r3, r12, lr}", "~{memory},~{cpsr}" : () -> ()
+    // and
+    module attributes {pex.profile = {begin = "pex_profile_begin", end = "pex_profile_end", regions = [
+        {id = 0 : i64, kind = "op", location = "op0.CONV_2D:tensor58", op = "pex_conv2d_s8"}
+      ]}}
+    ```
+
+    Errors: a module already instrumented (`pex.profile`), a module that
+    defines or declares a symbol with a hook's name, and more than 65536
+    ids (the assembly's immediate).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // PEX_TARGET_CORTEXM_PASSES_TD
