@@ -37,12 +37,49 @@ ALLOWED_UNDEFINED = ("memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_m
                      "__aeabi_memclr8", "__fixsfdi", "__floatdisf", "__aeabi_f2lz",
                      "__aeabi_l2f")
 
-MCPUS = ("cortex-m4", "cortex-m7")
+@dataclasses.dataclass(frozen=True)
+class Board:
+    """The QEMU board that runs a CPU's programs, and how to build for it."""
+
+    #: qemu-system-arm -M
+    machine: str
+    #: the LLVM architecture of the CPU (the triple without -none-eabi[hf])
+    arch: str
+    #: arm-none-eabi-gcc's CPU and FPU flags (with -mthumb -mfloat-abi=hard)
+    gcc_flags: tuple
+    #: the processor clock: SysTick ticks per second of guest time, which
+    #: under -icount shift=0 advances 1 ns per instruction
+    systick_hz: int
+    #: the MPU's register layout: "v7m" (RBAR/RASR, power-of-two regions)
+    #: or "v8m" (RBAR/RLAR, 32-byte granules)
+    mpu: str
+
+    @property
+    def linker_script(self) -> str:
+        """runtime/cortexm/boards/<machine>.ld: the board's memory map."""
+        return os.path.join("boards", self.machine + ".ld")
+
+
+#: The boards per CPU (runtime/cortexm/boards has their memory maps). The
+#: processor clocks are QEMU's (25 MHz on MPS2, 20 MHz on the AN505's
+#: SSE-200, 32 MHz on the AN547's SSE-300), checked by counting a loop of
+#: known length under -icount shift=0.
+BOARDS = {
+    "cortex-m4": Board("mps2-an386", "thumbv7em", ("-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16"),
+                       25_000_000, "v7m"),
+    "cortex-m7": Board("mps2-an500", "thumbv7em", ("-mcpu=cortex-m7", "-mfpu=fpv5-d16"),
+                       25_000_000, "v7m"),
+    "cortex-m33": Board("mps2-an505", "thumbv8m.main",
+                        ("-mcpu=cortex-m33", "-mfpu=fpv5-sp-d16"), 20_000_000, "v8m"),
+    "cortex-m55": Board("mps3-an547", "thumbv8.1m.main", ("-mcpu=cortex-m55",),
+                        32_000_000, "v8m"),
+}
+
+MCPUS = tuple(BOARDS)
 
 #: The hooks a profiling build (``profile=True``) calls around each operator,
 #: which runtime/cortexm/profile.c provides.
 PROFILE_HOOKS = ("pex_profile_begin", "pex_profile_end")
-
 
 
 def kernel_flags(mcpu: str, float_abi: str = "hard", opt: str = "-O3") -> list[str]:
@@ -52,7 +89,8 @@ def kernel_flags(mcpu: str, float_abi: str = "hard", opt: str = "-O3") -> list[s
     (lib/Target/CortexM/CMakeLists.txt)."""
     # -fshort-enums: the enum ABI of arm-none-eabi-gcc, so that linking with
     # newlib code does not warn about mixed enum sizes.
-    triple = "thumbv7em-none-eabihf" if float_abi == "hard" else "thumbv7em-none-eabi"
+    arch = BOARDS[mcpu].arch
+    triple = f"{arch}-none-eabihf" if float_abi == "hard" else f"{arch}-none-eabi"
     return [f"--target={triple}", f"-mcpu={mcpu}", f"-mfloat-abi={float_abi}", "-mthumb",
             "-fshort-enums", opt, "-ffunction-sections", "-fdata-sections", "-Wall",
             "-Wextra"]
@@ -206,7 +244,7 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
     the object's sections and symbols added. ``profile``: the profiling build,
     whose operators call PROFILE_HOOKS (the report's ``profile_regions``)."""
     if mcpu not in MCPUS:
-        raise CortexMError(f"unsupported --mcpu {mcpu!r} (expected {' or '.join(MCPUS)})")
+        raise CortexMError(f"unsupported --mcpu {mcpu!r} (expected {', '.join(MCPUS)})")
     with tempfile.TemporaryDirectory(prefix="pex-cortexm-") as work:
         lowered = os.path.abspath(emit_mlir) if emit_mlir else os.path.join(
             work, "model.llvm.mlir")

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The glue (PEX_MODEL_GLUE, a header) defines pexInputCount,
@@ -30,6 +31,10 @@ extern uint8_t __pex_arena_region_start[], __pex_arena_start[],
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018)
 #define STACK_PAINT 0xC0FFEE42u
 #define SLACK_CANARY 0xA5u
+/* The processor clock of the board (pex-run-qemu defines it). */
+#ifndef PEX_SYSTICK_HZ
+#define PEX_SYSTICK_HZ 25000000u
+#endif
 
 /* The write check (PEX_CHECK_WRITES, pex-run-qemu's default): during the
  * inference the MPU leaves writable only the arena, the stack and the
@@ -41,8 +46,85 @@ extern uint8_t __pex_arena_region_start[], __pex_arena_start[],
 #define MPU_CTRL (*(volatile uint32_t *)0xE000ED94)
 #define MPU_RNR (*(volatile uint32_t *)0xE000ED98)
 #define MPU_RBAR (*(volatile uint32_t *)0xE000ED9C)
-#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0)
 #define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24)
+
+/* The arena's region, with its canaries written. */
+static void paintSlack(void) {
+  for (uint8_t *byte = __pex_arena_region_start; byte < __pex_arena_start;
+       ++byte)
+    *byte = SLACK_CANARY;
+  for (uint8_t *byte = __pex_arena_start + (uint32_t)__pex_arena_used;
+       byte < __pex_arena_region_end; ++byte)
+    *byte = SLACK_CANARY;
+}
+
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__)
+/* ARMv8-M's MPU (Cortex-M33, M55): regions are [base, limit] in 32-byte
+ * granules and must not overlap (an address in two enabled regions faults),
+ * so the writable ranges are listed and read-only regions fill the gaps. */
+#define MPU_TYPE (*(volatile uint32_t *)0xE000ED90)
+#define MPU_RLAR (*(volatile uint32_t *)0xE000EDA0)
+#define MPU_MAIR0 (*(volatile uint32_t *)0xE000EDC0)
+#define MPU_READ_ONLY (2u << 1)         /* AP = 10, privileged */
+#define MPU_READ_WRITE ((0u << 1) | 1u) /* AP = 00, privileged, XN */
+
+static void mpuRegion(unsigned number, uint32_t start, uint32_t end,
+                      uint32_t access) {
+  MPU_RNR = number;
+  MPU_RBAR = (start & ~31u) | access;
+  /* Limit: the last granule; attribute 0 (MAIR0: normal memory); enabled. */
+  MPU_RLAR = ((end - 1u) & ~31u) | 1u;
+}
+
+static void checkWrites(int on) {
+  if (!on) {
+    MPU_CTRL = 0;
+    __asm volatile("dsb\n\tisb");
+    return;
+  }
+  paintSlack();
+  /* In address order (link.ld: the harness's section, the arena's region,
+   * .bss, the stack at the top of RAM); the arena's granule-aligned start
+   * leaves less than 32 bytes of slack writable, which the canaries cover. */
+  uint32_t writable[3][2] = {
+      {(uint32_t)__pex_rw_start,
+       (uint32_t)__pex_rw_start + (uint32_t)__pex_rw_region},
+      {(uint32_t)__pex_arena_start & ~31u, (uint32_t)__pex_arena_region_end},
+      {(uint32_t)&__stack_limit, (uint32_t)&_estack}};
+  unsigned regions = (MPU_TYPE >> 8) & 0xFFu, number = 0;
+  if (regions < 7u) {
+    printf("pex-harness: the MPU has %u regions, the write check needs 7\n",
+           regions);
+    exit(3);
+  }
+  MPU_MAIR0 = 0xFFu; /* attribute 0: normal memory, write-back */
+  uint32_t from = 0;
+  for (unsigned k = 0; k < 3; ++k) {
+    if (writable[k][0] > from)
+      mpuRegion(number++, from, writable[k][0], MPU_READ_ONLY);
+    mpuRegion(number++, writable[k][0], writable[k][1], MPU_READ_WRITE);
+    from = writable[k][1];
+  }
+  /* Up to the top of the address space (a limit of 0xFFFFFFE0 is its last
+   * granule); the system space keeps its own attributes whatever the MPU
+   * says. */
+  if (from != 0) {
+    MPU_RNR = number++;
+    MPU_RBAR = from | MPU_READ_ONLY;
+    MPU_RLAR = 0xFFFFFFE0u | 1u;
+  }
+  while (number < regions) {
+    MPU_RNR = number++;
+    MPU_RLAR = 0;
+  }
+  SCB_SHCSR |= 1u << 16; /* report memory management faults as such */
+  MPU_CTRL = 1u;
+  __asm volatile("dsb\n\tisb");
+}
+#else
+/* ARMv7-M's MPU (Cortex-M4, M7): power-of-two regions with eighths that can
+ * be disabled; a higher region number wins where regions overlap. */
+#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0)
 #define MPU_READ_ONLY (6u << 24)                 /* AP = 110 */
 #define MPU_READ_WRITE ((3u << 24) | (1u << 28)) /* AP = 011, no execution */
 
@@ -68,12 +150,7 @@ static void checkWrites(int on) {
   uint32_t regionStart = (uint32_t)__pex_arena_region_start;
   uint32_t regionBytes = (uint32_t)__pex_arena_region_end - regionStart;
   uint32_t slack = (uint32_t)__pex_arena_start - regionStart;
-  for (uint8_t *byte = __pex_arena_region_start; byte < __pex_arena_start;
-       ++byte)
-    *byte = SLACK_CANARY;
-  for (uint8_t *byte = __pex_arena_start + (uint32_t)__pex_arena_used;
-       byte < __pex_arena_region_end; ++byte)
-    *byte = SLACK_CANARY;
+  paintSlack();
   /* Everything read-only (log2 32: the whole address space), then the
    * writable parts; a higher region number wins where they overlap. */
   mpuRegion(0, 0, 32, MPU_READ_ONLY, 0);
@@ -89,6 +166,7 @@ static void checkWrites(int on) {
   MPU_CTRL = 1u;
   __asm volatile("dsb\n\tisb");
 }
+#endif
 
 /* The canaries around the arena, after the inference. */
 static int slackIntact(void) {
@@ -145,7 +223,8 @@ int main(void) {
   for (uint32_t *word = &__stack_limit; word < paintedTop; ++word)
     *word = STACK_PAINT;
   /* SysTick on the processor clock with its interrupt counting wraps; under
-   * -icount shift=0 one tick is 40 instructions at 25 MHz. */
+   * -icount shift=0 one tick is 10^9 / PEX_SYSTICK_HZ instructions (40 at
+   * the MPS2 boards' 25 MHz). */
 #ifdef PEX_CHECK_WRITES
   checkWrites(1);
 #endif
@@ -182,7 +261,8 @@ int main(void) {
   printf("status=%d\n", status);
   printf("stack_bytes=%u\n", stackBytes);
   printf("ticks=%llu\n", (unsigned long long)ticks);
-  printf("instructions=%llu\n", (unsigned long long)ticks * 40u);
+  printf("instructions=%llu\n",
+         (unsigned long long)(ticks * 1000000000u / PEX_SYSTICK_HZ));
 #ifdef PEX_PROFILE
   void pex_profile_print(void);
   pex_profile_print();

@@ -1,6 +1,6 @@
-/* Bare-metal startup for QEMU's Cortex-M4/M7 boards: vector table, reset
- * handler (copy .data, zero .bss, enable the FPU, set up semihosting), and
- * the SysTick handler that extends the 24-bit counter for instruction
+/* Bare-metal startup for QEMU's Cortex-M4/M7/M33/M55 boards: vector table,
+ * reset handler (copy .data, zero .bss, enable the FPU, set up semihosting),
+ * and the SysTick handler that extends the 24-bit counter for instruction
  * counting. */
 
 #include <stdint.h>
@@ -58,12 +58,14 @@ PEX_FAULT_HANDLER(HardFault_Handler, "hard fault")
 PEX_FAULT_HANDLER(MemManage_Handler, "memory management fault")
 PEX_FAULT_HANDLER(BusFault_Handler, "bus fault")
 PEX_FAULT_HANDLER(UsageFault_Handler, "usage fault")
+/* ARMv8-M with the Security Extension (Cortex-M33, M55); reserved before. */
+PEX_FAULT_HANDLER(SecureFault_Handler, "secure fault")
 void Default_Handler(void) { fault("unexpected interrupt"); }
 
 __attribute__((section(".vectors"), used)) void (*const pex_vectors[16])(void) = {
     (void (*)(void))&_estack, Reset_Handler,      Default_Handler,
     HardFault_Handler,        MemManage_Handler,  BusFault_Handler,
-    UsageFault_Handler,       0,                  0,
+    UsageFault_Handler,       SecureFault_Handler, 0,
     0,                        0,                  Default_Handler,
     Default_Handler,          0,                  Default_Handler,
     SysTick_Handler,
@@ -75,7 +77,7 @@ void Reset_Handler(void) {
     *dst++ = *src++;
   for (uint32_t *dst = &__bss_start__; dst < &__bss_end__;)
     *dst++ = 0;
-  /* CPACR: full access to CP10 and CP11 (the FPU). */
+  /* CPACR: full access to CP10 and CP11 (the FPU, and Helium on M55). */
   *(volatile uint32_t *)0xE000ED88 |= 0xFu << 20;
   __asm volatile("dsb\n\tisb");
   initialise_monitor_handles();

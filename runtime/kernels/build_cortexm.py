@@ -10,7 +10,8 @@ tools/pex-run-qemu does. Run the result with
     qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \\
         -semihosting-config enable=on,target=native [-icount shift=0] -kernel OUT
 
-(mps2-an500 for --mcpu cortex-m7).
+(the board of --mcpu in python/pex/cortexm.py BOARDS: mps2-an500 for
+cortex-m7, mps2-an505 for cortex-m33, mps3-an547 for cortex-m55).
 """
 
 import argparse
@@ -24,11 +25,7 @@ INCLUDE = os.path.join(KERNELS, "include")
 CORTEXM = os.path.join(KERNELS, "..", "cortexm")
 sys.path.insert(0, os.path.join(KERNELS, "..", "..", "python"))
 
-from pex.cortexm import kernel_flags  # noqa: E402  (needs the path above)
-GCC_CPU = {
-    "cortex-m4": ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16"],
-    "cortex-m7": ["-mcpu=cortex-m7", "-mfpu=fpv5-d16"],
-}
+from pex.cortexm import BOARDS, kernel_flags  # noqa: E402  (needs the path above)
 
 
 def run(command):
@@ -42,7 +39,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="+", help="C sources of the program")
     parser.add_argument("--out", required=True, help="the ELF file to write")
-    parser.add_argument("--mcpu", choices=sorted(GCC_CPU), default="cortex-m4")
+    parser.add_argument("--mcpu", choices=sorted(BOARDS), default="cortex-m4")
     parser.add_argument("-D", dest="defines", action="append", default=[],
                         help="NAME=VALUE for the program's sources")
     parser.add_argument("-I", dest="includes", action="append", default=[],
@@ -64,9 +61,9 @@ def main():
             with open(objects[0], "rb") as src, open(args.kernels_object, "wb") as dst:
                 dst.write(src.read())
         run(["arm-none-eabi-gcc", "-O2", "-mthumb", "-mfloat-abi=hard",
-             *GCC_CPU[args.mcpu], "--specs=rdimon.specs", "-nostartfiles",
-             "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments",
-             "-T", os.path.join(CORTEXM, "link.ld"), f"-I{INCLUDE}",
+             *BOARDS[args.mcpu].gcc_flags, "--specs=rdimon.specs", "-nostartfiles",
+             "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments", f"-L{CORTEXM}",
+             "-T", os.path.join(CORTEXM, BOARDS[args.mcpu].linker_script), f"-I{INCLUDE}",
              *[f"-I{d}" for d in args.includes],
              *[f"-D{d}" for d in args.defines],
              os.path.join(CORTEXM, "startup.c"), *args.sources, *objects,

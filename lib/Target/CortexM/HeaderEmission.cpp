@@ -138,7 +138,32 @@ LogicalResult mlir::pex::emitCortexMHeader(Operation *op,
      << modelName
      << "_output(). The arena is reused during an inference:\n"
         " * the input slot holds the input until the call, the output slot\n"
-        " * the output until the next call. */\n";
+        " * the output until the next call.\n"
+        " *\n"
+        " * What the application provides:\n"
+        " * - SRAM for the arena: "
+     << prefix << "_ARENA_BYTES bytes, aligned to " << alignment.getInt()
+     << "\n *   (" << prefix
+     << "_ARENA_ALIGNMENT) and zeroed at start-up like any .bss.\n"
+        " *   It is alone in the section .bss."
+     << symbol.getValue()
+     << ", which *(.bss .bss.*)\n"
+        " *   places; to choose its memory, in the linker script:\n"
+        " *     ."
+     << symbol.getValue() << " (NOLOAD) : ALIGN(" << alignment.getInt()
+     << ") { *(.bss." << symbol.getValue()
+     << ") } > SRAM\n"
+        " * - The stack: "
+     << run
+     << "() runs on the caller's stack, without heap or\n"
+        " *   recursion: its frame and one kernel call's (under 1 KiB).\n"
+        " *   pex-compile --run measures the deepest use on QEMU\n"
+        " *   (qemu.stack_bytes in the report); add it to the caller's own.\n"
+        " * - Flash for the code (.text.*) and the weights (.rodata*), and\n"
+        " *   memcpy, memmove and memset from the C library.\n"
+        " * - The object's float ABI (pex-compile --float-abi, hard by\n"
+        " *   default, which needs the FPU enabled, as CMSIS's SystemInit\n"
+        " *   does). */\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n";
   os << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   os << "#define " << prefix << "_ARENA_BYTES " << bytes.getInt() << "\n";

@@ -1,5 +1,6 @@
-//===- ObjectEmission.cpp - ARMv7E-M object emission ----------------------===//
+//===- ObjectEmission.cpp - Cortex-M object emission ----------------------===//
 
+#include "pex/Analysis/ArenaPlanner.h"
 #include "pex/Target/CortexM/CortexMTarget.h"
 #include "pex/Target/CortexM/KernelLibrary.h"
 
@@ -35,6 +36,38 @@ void LLVMInitializeARMAsmParser();
 using namespace mlir;
 
 namespace {
+
+/// A CPU --mlir-to-cortexm-obj compiles for: its triples and the features of
+/// the code, which are those of the CPU as the boards that run it have it.
+struct CortexMCpu {
+  llvm::StringLiteral name;
+  llvm::StringLiteral hardFloatTriple;
+  llvm::StringLiteral softFloatTriple;
+  llvm::StringLiteral features;
+};
+
+// Cortex-M4 has a single-precision FPU, Cortex-M7 (as in the mps2-an500
+// board) a double-precision one; Cortex-M33 (ARMv8-M Mainline) has the DSP
+// extension and a single-precision FPU, Cortex-M55 (ARMv8.1-M) the DSP
+// extension, a double-precision FPU and Helium (MVE), which LLVM may use for
+// the model's own loops (the kernel library uses the DSP instructions only).
+const CortexMCpu kCortexMCpus[] = {
+    {"cortex-m4", "thumbv7em-none-eabihf", "thumbv7em-none-eabi",
+     "+vfp4d16sp,+thumb-mode"},
+    {"cortex-m7", "thumbv7em-none-eabihf", "thumbv7em-none-eabi",
+     "+fp-armv8d16,+thumb-mode"},
+    {"cortex-m33", "thumbv8m.main-none-eabihf", "thumbv8m.main-none-eabi",
+     "+dsp,+fp-armv8d16sp,+thumb-mode"},
+    {"cortex-m55", "thumbv8.1m.main-none-eabihf", "thumbv8.1m.main-none-eabi",
+     "+dsp,+fp-armv8d16,+mve.fp,+thumb-mode"},
+};
+
+const CortexMCpu *lookupCpu(llvm::StringRef name) {
+  for (const CortexMCpu &cpu : kCortexMCpus)
+    if (cpu.name == name)
+      return &cpu;
+  return nullptr;
+}
 
 /// Runs LLVM's -O3 pipeline on the module.
 void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
@@ -95,9 +128,10 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
                                            const CortexMTargetOptions &options,
                                            llvm::raw_ostream &os) {
   // Not op->emitError, which would append the whole program to the error.
-  if (options.cpu != "cortex-m4" && options.cpu != "cortex-m7")
+  const CortexMCpu *cpu = lookupCpu(options.cpu);
+  if (!cpu)
     return emitError(pex::getModuleFileLoc(op), "unsupported --mcpu '")
-           << options.cpu << "' (expected cortex-m4 or cortex-m7)";
+           << options.cpu << "' (expected " << pex::getCortexMCpuList() << ")";
   static const bool initialized = [] {
     LLVMInitializeARMTargetInfo();
     LLVMInitializeARMTarget();
@@ -109,8 +143,8 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   }();
   (void)initialized;
 
-  llvm::Triple triple(options.hardFloat ? "thumbv7em-none-eabihf"
-                                        : "thumbv7em-none-eabi");
+  llvm::Triple triple(options.hardFloat ? cpu->hardFloatTriple
+                                        : cpu->softFloatTriple);
   std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
@@ -125,11 +159,7 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   // instruction counts), and a final link can drop what a program leaves
   // unused.
   targetOptions.FunctionSections = true;
-  // Cortex-M4 has a single-precision FPU, Cortex-M7 (as in the mps2-an500
-  // board) a double-precision one.
-  std::string features = options.cpu == "cortex-m4"
-                             ? "+vfp4d16sp,+thumb-mode"
-                             : "+fp-armv8d16,+thumb-mode";
+  std::string features = cpu->features.str();
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, options.cpu, features, targetOptions, llvm::Reloc::Static,
       llvm::CodeModel::Small, llvm::CodeGenOptLevel::Aggressive));
@@ -141,6 +171,14 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
                      "cannot translate the module to LLVM IR");
   module->setTargetTriple(triple);
   module->setDataLayout(machine->createDataLayout());
+  // The arena in a section of its own, `.bss.<symbol>` (still zero-filled
+  // NOBITS): an application's linker script can place it in the SRAM it
+  // chooses without naming the object file.
+  if (auto arena = op->getAttrOfType<DictionaryAttr>(pex::kArenaAttrName))
+    if (auto symbol = arena.getAs<StringAttr>("symbol"))
+      if (llvm::GlobalVariable *global =
+              module->getGlobalVariable(symbol.getValue(), true))
+        global->setSection((".bss." + symbol.getValue()).str());
   for (llvm::Function &function : *module) {
     // Nothing unwinds through a model: the C library and the kernel library
     // do not throw. Without this, calls would pull in the EHABI personality
@@ -167,11 +205,21 @@ LogicalResult mlir::pex::emitCortexMObject(Operation *op,
   return success();
 }
 
+std::string mlir::pex::getCortexMCpuList() {
+  std::string list;
+  for (auto [index, cpu] : llvm::enumerate(kCortexMCpus))
+    list += (index == 0                             ? ""
+             : index + 1 == std::size(kCortexMCpus) ? " or "
+                                                    : ", ") +
+            cpu.name.str();
+  return list;
+}
+
 void mlir::pex::registerCortexMTranslations() {
   static llvm::cl::opt<std::string> cpu(
       "mcpu",
-      llvm::cl::desc("Target CPU of --mlir-to-cortexm-obj: "
-                     "cortex-m4 (default) or cortex-m7"),
+      llvm::cl::desc("Target CPU of --mlir-to-cortexm-obj: cortex-m4 "
+                     "(default), cortex-m7, cortex-m33 or cortex-m55"),
       llvm::cl::init("cortex-m4"));
   static llvm::cl::opt<std::string> floatAbi(
       "float-abi",
@@ -180,7 +228,7 @@ void mlir::pex::registerCortexMTranslations() {
       llvm::cl::init("hard"));
   TranslateFromMLIRRegistration registration(
       "mlir-to-cortexm-obj",
-      "Translate the LLVM dialect to an ARMv7E-M (Cortex-M4/M7) ELF object",
+      "Translate the LLVM dialect to a Cortex-M4/M7/M33/M55 ELF object",
       [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
         if (floatAbi != "hard" && floatAbi != "soft")
           return emitError(pex::getModuleFileLoc(op),

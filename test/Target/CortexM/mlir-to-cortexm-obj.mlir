@@ -7,6 +7,10 @@
 // RUN: llvm-objdump-22 -d %t.o | FileCheck %s --check-prefix=CODE
 // RUN: pex-translate --mlir-to-cortexm-obj --mcpu=cortex-m7 --float-abi=soft %s -o %t.m7.o
 // RUN: llvm-readelf-22 -A %t.m7.o | FileCheck %s --check-prefix=M7
+// RUN: pex-translate --mlir-to-cortexm-obj --mcpu=cortex-m33 %s -o %t.m33.o
+// RUN: llvm-readelf-22 -A %t.m33.o | FileCheck %s --check-prefix=M33
+// RUN: pex-translate --mlir-to-cortexm-obj --mcpu=cortex-m55 %s -o %t.m55.o
+// RUN: llvm-readelf-22 -A %t.m55.o | FileCheck %s --check-prefix=M55
 // RUN: not pex-translate --mlir-to-cortexm-obj --mcpu=cortex-m3 %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADCPU
 // RUN: not pex-translate --mlir-to-cortexm-obj --float-abi=softfp %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADABI
 
@@ -34,6 +38,22 @@
 // M7:      Description: ARM v7E-M
 // M7-NOT:  ABI_VFP_args
 
+// Cortex-M33: ARMv8-M Mainline with the DSP extension and an FPU.
+// M33:      Value: cortex-m33
+// M33:      Description: ARM v8-M Mainline
+// M33:      TagName: ABI_VFP_args
+// M33-NEXT: Description: AAPCS VFP
+// M33:      TagName: DSP_extension
+// M33-NEXT: Description: Permitted
+
+// Cortex-M55: ARMv8.1-M Mainline, DSP, and Helium (MVE) with float.
+// M55:      Value: cortex-m55
+// M55:      Description: ARM v8.1-M Mainline
+// M55:      TagName: DSP_extension
+// M55-NEXT: Description: Permitted
+// M55:      TagName: MVE_arch
+// M55-NEXT: Description: MVE integer and float
+
 // The zero-initialised arena is in .bss, constants in read-only data.
 // SECTIONS: .text
 // SECTIONS: .bss 00001000
@@ -47,7 +67,7 @@
 // CODE-LABEL: <scale>:
 // CODE: vmul.f32
 
-// BADCPU: error: unsupported --mcpu 'cortex-m3' (expected cortex-m4 or cortex-m7)
+// BADCPU: error: unsupported --mcpu 'cortex-m3' (expected cortex-m4, cortex-m7, cortex-m33 or cortex-m55)
 // BADABI: error: unsupported --float-abi 'softfp' (expected hard or soft)
 
 module {

@@ -10,7 +10,7 @@
 // RUN: not pex-translate --mlir-to-cortexm-header %s -o %t/model.h 2>&1 | count 1
 // RUN: ls %t | count 0
 
-// MCPU: cortexm-invalid-options.mlir:0:0: error: unsupported --mcpu 'bogus' (expected cortex-m4 or cortex-m7)
+// MCPU: cortexm-invalid-options.mlir:0:0: error: unsupported --mcpu 'bogus' (expected cortex-m4, cortex-m7, cortex-m33 or cortex-m55)
 // FLOAT_ABI: cortexm-invalid-options.mlir:0:0: error: unsupported --float-abi 'none' (expected hard or soft)
 // HEADER: cortexm-invalid-options.mlir:0:0: error: no 'pex.model' and 'pex.arena' attributes: compile the model with --pex-cortexm-pipeline
 

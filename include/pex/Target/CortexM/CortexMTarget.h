@@ -1,8 +1,8 @@
-//===- CortexMTarget.h - ARMv7E-M object emission ---------------*- C++ -*-===//
+//===- CortexMTarget.h - Cortex-M object emission ---------------*- C++ -*-===//
 //
-// Emits an ELF32 ARM relocatable object (Thumb-2, ARMv7E-M build attributes)
-// for Cortex-M4 or Cortex-M7 from a module in the LLVM dialect, in process
-// through LLVM's TargetMachine.
+// Emits an ELF32 ARM relocatable object (Thumb-2; ARMv7E-M, ARMv8-M Mainline
+// or ARMv8.1-M build attributes) for Cortex-M4, M7, M33 or M55 from a module
+// in the LLVM dialect, in process through LLVM's TargetMachine.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +17,7 @@
 namespace mlir::pex {
 
 struct CortexMTargetOptions {
-  /// `cortex-m4` or `cortex-m7`.
+  /// `cortex-m4`, `cortex-m7`, `cortex-m33` or `cortex-m55`.
   std::string cpu = "cortex-m4";
   /// Pass float arguments in FPU registers (eabihf) or in core registers.
   bool hardFloat = true;
@@ -47,6 +47,10 @@ inline Location getModuleFileLoc(Operation *module) {
     return FileLineColLoc::get(file.getFilename(), 0, 0);
   return module->getLoc();
 }
+
+/// The CPUs `emitCortexMObject` supports, for messages: "cortex-m4, ... or
+/// cortex-m55".
+std::string getCortexMCpuList();
 
 /// Registers `--mlir-to-cortexm-obj` with its `--mcpu` and `--float-abi`
 /// options, and `--mlir-to-cortexm-header`.

@@ -14,9 +14,9 @@
 
 namespace mlir::pex {
 
-/// The kernel library's bitcode for `cpu` (`cortex-m4`, `cortex-m7`) and
-/// float ABI, compiled at -Os as the library always was; empty when the
-/// build has none for them.
+/// The kernel library's bitcode for `cpu` (`cortex-m4`, `cortex-m7`,
+/// `cortex-m33`, `cortex-m55`) and float ABI, compiled at -Os as the library
+/// always was; empty when the build has none for them.
 llvm::StringRef getKernelBitcode(llvm::StringRef cpu, bool hardFloat);
 
 } // namespace mlir::pex
