@@ -144,40 +144,29 @@ KernelGraph::KernelGraph(func::FuncOp func) : func(func) {
 
 void KernelGraph::collectOps(Block &block, SmallVectorImpl<Operation *> &ops) {
   for (Operation &op : block) {
-    if (auto chain = dyn_cast<RowChainOp>(&op)) {
-      Block &body = chain.getBody().front();
-      for (auto [input, arg] :
-           llvm::zip(chain.getInputs(), body.getArguments()))
-        aliases[arg] = getRoot(input);
-      size_t firstOp = ops.size();
-      collectOps(body, ops);
-      aliases[chain.getResult()] = getRoot(body.getTerminator()->getOperand(0));
-      ChainPlan plan;
-      plan.op = chain;
-      plan.band = chain.getBand();
-      pendingChainOps.push_back(
-          SmallVector<Operation *>(ops.begin() + firstOp, ops.end()));
-      chainsInIR.push_back(std::move(plan));
-      continue;
-    }
-    if (auto chain = dyn_cast<ChainOp>(&op)) {
-      Block &body = chain.getBody().front();
-      for (auto [input, arg] :
-           llvm::zip(chain.getInputs(), body.getArguments()))
+    if (isa<RowChainOp, ChainOp>(op)) {
+      // The body's arguments alias the chain's inputs, its results the
+      // yielded values.
+      Block &body = op.getRegion(0).front();
+      for (auto [input, arg] : llvm::zip(op.getOperands(), body.getArguments()))
         aliases[arg] = getRoot(input);
       size_t firstOp = ops.size();
       collectOps(body, ops);
       for (auto [result, yielded] :
-           llvm::zip(chain.getResults(), body.getTerminator()->getOperands()))
+           llvm::zip(op.getResults(), body.getTerminator()->getOperands()))
         aliases[result] = getRoot(yielded);
-
+      ChainPlan plan;
+      plan.op = &op;
+      if (auto chain = dyn_cast<RowChainOp>(op)) {
+        plan.band = chain.getBand();
+      } else {
+        auto channelChain = cast<ChainOp>(op);
+        plan.channels = channelChain.getChannels();
+        plan.sliceSize = channelChain.getSliceSize();
+        plan.boundary = channelChain.getBoundary();
+      }
       // Kernels are known only after fusion: keep the body ops and resolve
       // the chain's kernels in formKernels.
-      ChainPlan plan;
-      plan.op = chain;
-      plan.channels = chain.getChannels();
-      plan.sliceSize = chain.getSliceSize();
-      plan.boundary = chain.getBoundary();
       pendingChainOps.push_back(
           SmallVector<Operation *>(ops.begin() + firstOp, ops.end()));
       chainsInIR.push_back(std::move(plan));

@@ -44,6 +44,24 @@ mlir::pex::partial::getSlicingRole(ChainStage stage) {
   llvm_unreachable("unknown chain stage");
 }
 
+/// What partial.chain and partial.row_chain require of their body: one
+/// argument of each input's type, and partial.yield at the end.
+static LogicalResult verifyBodyInterface(Operation *op, ValueRange inputs,
+                                         Block &body) {
+  if (body.getNumArguments() != inputs.size())
+    return op->emitOpError("body has ")
+           << body.getNumArguments() << " arguments for " << inputs.size()
+           << " inputs";
+  for (auto [index, input, arg] : llvm::enumerate(inputs, body.getArguments()))
+    if (input.getType() != arg.getType())
+      return op->emitOpError("body argument #")
+             << index << " has type " << arg.getType() << " but input is "
+             << input.getType();
+  if (!isa<YieldOp>(body.getTerminator()))
+    return op->emitOpError("body must end with partial.yield");
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // ChainOp
 //===----------------------------------------------------------------------===//
@@ -54,19 +72,9 @@ LogicalResult ChainOp::verify() {
            << getSliceSize() << " exceeds the " << getChannels()
            << " channels being split";
   Block &body = getBody().front();
-  if (body.getNumArguments() != getInputs().size())
-    return emitOpError("body has ")
-           << body.getNumArguments() << " arguments for " << getInputs().size()
-           << " inputs";
-  for (auto [index, input, arg] :
-       llvm::enumerate(getInputs(), body.getArguments()))
-    if (input.getType() != arg.getType())
-      return emitOpError("body argument #")
-             << index << " has type " << arg.getType() << " but input is "
-             << input.getType();
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
-  if (!yield)
-    return emitOpError("body must end with partial.yield");
+  if (failed(verifyBodyInterface(*this, getInputs(), body)))
+    return failure();
+  auto yield = cast<YieldOp>(body.getTerminator());
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError("yielded types do not match the result types");
   if (getResults().empty())
@@ -216,19 +224,9 @@ LogicalResult ChainOp::verifyRegions() {
 
 LogicalResult RowChainOp::verify() {
   Block &body = getBody().front();
-  if (body.getNumArguments() != getInputs().size())
-    return emitOpError("body has ")
-           << body.getNumArguments() << " arguments for " << getInputs().size()
-           << " inputs";
-  for (auto [index, input, arg] :
-       llvm::enumerate(getInputs(), body.getArguments()))
-    if (input.getType() != arg.getType())
-      return emitOpError("body argument #")
-             << index << " has type " << arg.getType() << " but input is "
-             << input.getType();
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
-  if (!yield)
-    return emitOpError("body must end with partial.yield");
+  if (failed(verifyBodyInterface(*this, getInputs(), body)))
+    return failure();
+  auto yield = cast<YieldOp>(body.getTerminator());
   if (yield.getValues().size() != 1 ||
       yield.getValues().front().getType() != getResult().getType())
     return emitOpError("must yield one value of the result type");
