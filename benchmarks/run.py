@@ -481,8 +481,8 @@ def notes(row: dict, tflm: dict) -> list:
                 f"input image ({image['type']}, {image['bytes']} B) and {rest} B of what the "
                 "first layers make of it. The stem convolution needs every channel of the "
                 "image at every pixel of its window, so channel slicing cannot shrink this "
-                "stage; spatial streaming of the first layers (rows of the image) could, and "
-                "pex does not do it.")
+                "stage; spatial streaming of the first layers (rows of the image) can "
+                "(`pex-compile --rows`, off by default and not used for this table).")
         else:
             said.append(f"The peak with partial execution, {step['live_bytes']} B, is at "
                         f"{where}; the whole-buffer peak, {whole['peak_bytes']} B, at "

@@ -256,12 +256,7 @@ mlir::pex::findRowChainCandidates(const KernelGraph &graph) {
       // Only the last kernel's result may leave the chain.
       if (pending.empty() && end > start) {
         std::string reason;
-        SmallVector<Operation *> ops;
-        for (unsigned k : plan.kernels)
-          llvm::append_range(ops, kernels[k].ops);
-        llvm::sort(ops, [](Operation *a, Operation *b) {
-          return a->isBeforeInBlock(b);
-        });
+        SmallVector<Operation *> ops = graph.getOpsInProgramOrder(plan.kernels);
         if (ops.back()->getResult(0) == output &&
             succeeded(buildRowSchedule(ops, 1, reason)))
           candidates.push_back(plan);

@@ -306,6 +306,16 @@ void KernelGraph::formKernels(ArrayRef<Operation *> ops) {
   pendingChainOps.clear();
 }
 
+SmallVector<Operation *>
+KernelGraph::getOpsInProgramOrder(ArrayRef<unsigned> kernelIndices) const {
+  SmallVector<Operation *> ops;
+  for (unsigned kernel : kernelIndices)
+    llvm::append_range(ops, kernels[kernel].ops);
+  llvm::sort(
+      ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return ops;
+}
+
 Value KernelGraph::getRoot(Value value) const {
   while (true) {
     auto it = aliases.find(value);
@@ -413,14 +423,9 @@ private:
   void emitRowChain(unsigned chainIndex) {
     const ChainPlan &plan = chains[chainIndex];
     ArrayRef<Kernel> kernels = graph.getKernels();
-    SmallVector<Operation *> ops;
-    for (unsigned kernel : plan.kernels)
-      llvm::append_range(ops, kernels[kernel].ops);
-    llvm::sort(
-        ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
     std::string reason;
-    FailureOr<partial::RowSchedule> rows =
-        partial::buildRowSchedule(ops, plan.band, reason);
+    FailureOr<partial::RowSchedule> rows = partial::buildRowSchedule(
+        graph.getOpsInProgramOrder(plan.kernels), plan.band, reason);
     const Kernel &last = kernels[plan.kernels.back()];
     ScheduleStep step;
     step.label = last.anchor->getName().getStringRef().str();

@@ -169,6 +169,9 @@ public:
   std::string getName(Value root) const;
   /// The kernel an op belongs to, or -1.
   int getKernelOf(Operation *op) const;
+  /// The ops of `kernelIndices`' kernels in program order (a chain's body).
+  llvm::SmallVector<Operation *>
+  getOpsInProgramOrder(llvm::ArrayRef<unsigned> kernelIndices) const;
 
   func::FuncOp getFunction() const { return func; }
 

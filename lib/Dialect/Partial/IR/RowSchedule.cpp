@@ -280,6 +280,5 @@ mlir::pex::partial::buildRowSchedule(ArrayRef<Operation *> ops, int64_t band,
                "' uncomputed (internal error)";
       return failure();
     }
-  schedule.lineBuffered[schedule.output] = false;
   return schedule;
 }

@@ -62,11 +62,7 @@ template <typename OpTy>
 OpTy wrapOps(
     const KernelGraph &graph, const ChainPlan &plan,
     llvm::function_ref<OpTy(OpBuilder &, Location, Type, ValueRange)> create) {
-  SmallVector<Operation *> ops;
-  for (unsigned kernel : plan.kernels)
-    llvm::append_range(ops, graph.getKernels()[kernel].ops);
-  llvm::sort(ops,
-             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  SmallVector<Operation *> ops = graph.getOpsInProgramOrder(plan.kernels);
   llvm::SmallPtrSet<Operation *, 16> inChain(ops.begin(), ops.end());
   Value output = graph.getKernels()[plan.kernels.back()].outputs.front();
 

@@ -29,7 +29,8 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     fewest slices that keep it under max(peak, budget), preferring a slice
     size that divides the channel count; `slices=<n>` forces n slices.
 
-    Then it tries streaming the first layers by rows: a `partial.row_chain`
+    With `rows=true` (off by default for now), it then tries streaming the
+    first layers by rows: a `partial.row_chain`
     over consecutive fused groups from the stem (the groups reading only
     function arguments) through groups that run band by band
     (convolutions, depthwise convolutions, pools and elementwise groups,
@@ -39,8 +40,8 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     do not overlap the run; the lowest peak wins if it is at least 16 bytes
     lower, and among peaks within 1% of it the largest band, then the
     shortest run. The channel chains are then chosen again around the row
-    chain. `rows=false` disables row chains; `band=<k>` streams the best
-    run in bands of k rows even when it lowers nothing (for tests).
+    chain. `band=<k>` streams the best run in bands of k rows even when it
+    lowers nothing (and implies `rows=true`).
 
     Example: an inverted residual block `x -> conv1x1 (expand) -> clamp ->
     depthwise -> conv1x1 (project) -> y`
@@ -80,7 +81,8 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
 }
 
 def PartialLowerChains : Pass<"partial-lower-chains", "::mlir::func::FuncOp"> {
-  let summary = "Rewrite partial.chain ops into loops over channel slices";
+  let summary = "Rewrite partial.chain ops into loops over channel slices "
+                "and partial.row_chain ops into loops over bands of rows";
   let description = [{
     Replaces each `partial.chain` by an `scf.for` over its channel slices, on
     tensors, so that every intermediate of the chain exists only as a slice:
@@ -106,6 +108,15 @@ def PartialLowerChains : Pass<"partial-lower-chains", "::mlir::func::FuncOp"> {
     full_types}` (the chain's unsplit types), which `--pex-check-buffers`
     reads after bufferization. `slice-size=<k>` overrides the slice size of
     every chain (clamped to its channel count).
+
+    A `partial.row_chain` becomes the steps of its `RowSchedule`: the first
+    steps (the pipeline filling, top padding) and the last ones (bottom
+    padding) one by one with their own static shapes and `pad` attributes,
+    the steady state as an `scf.for` whose body is one period of steps
+    (`partial.row_loop = {band, first_step, period}`). The chain's inputs are
+    read through `tensor.extract_slice` row windows, its result written with
+    `tensor.insert_slice`; each line buffer is a loop-carried tensor that
+    `partial.rotate_rows` shifts before a step inserts its new rows.
 
     Example: a chain of 24 channels in slices of 8
 
