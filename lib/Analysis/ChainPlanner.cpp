@@ -230,7 +230,15 @@ mlir::pex::findRowChainCandidates(const KernelGraph &graph) {
       return false;
     return llvm::all_of(kernel.ops, [&](Operation *op) {
       std::string reason;
-      return op->getParentOp() == func && succeeded(getRowWindows(op, reason));
+      // A row chain's ops read each other directly: a view of a buffer the
+      // run makes (a cropped input) would read it whole.
+      bool readsView = llvm::any_of(op->getOperands(), [&](Value operand) {
+        Operation *def = operand.getDefiningOp();
+        return def && isViewOp(def) &&
+               !graph.isFunctionArgument(graph.getRoot(operand));
+      });
+      return op->getParentOp() == func && !readsView &&
+             succeeded(getRowWindows(op, reason));
     });
   };
   for (unsigned start = 0; start < kernels.size(); ++start) {

@@ -89,9 +89,31 @@ static bool isConstantLike(Operation *op) {
   return iface && iface.residesInFlash();
 }
 
-static bool isViewOp(Operation *op) {
+/// A slice that keeps every image and channel and crops rows or columns,
+/// read only as the input of window operations (TFLite's VALID strided
+/// convolutions are imported so): it bufferizes to a subview, which the
+/// kernels address through the source's row stride, so no copy is made.
+static bool isWindowCrop(Operation *op) {
+  auto slice = dyn_cast<tosa::SliceOp>(op);
+  if (!slice)
+    return false;
+  auto in = dyn_cast<RankedTensorType>(slice.getInput1().getType());
+  auto out = dyn_cast<RankedTensorType>(slice.getType());
+  if (!in || !out || in.getRank() != 4 || !in.hasStaticShape() ||
+      !out.hasStaticShape() || in.getDimSize(0) != out.getDimSize(0) ||
+      in.getDimSize(3) != out.getDimSize(3))
+    return false;
+  return !slice->use_empty() &&
+         llvm::all_of(slice->getUses(), [](OpOperand &use) {
+           return use.getOperandNumber() == 0 &&
+                  isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp,
+                      tosa::AvgPool2dOp, tosa::MaxPool2dOp>(use.getOwner());
+         });
+}
+
+bool mlir::pex::isViewOp(Operation *op) {
   auto iface = dyn_cast<ChannelSplitOpInterface>(op);
-  return iface && iface.isView();
+  return (iface && iface.isView()) || isWindowCrop(op);
 }
 
 /// Ops whose int32 results and operands an int8 runtime keeps in registers
@@ -311,8 +333,8 @@ KernelGraph::getOpsInProgramOrder(ArrayRef<unsigned> kernelIndices) const {
   SmallVector<Operation *> ops;
   for (unsigned kernel : kernelIndices)
     llvm::append_range(ops, kernels[kernel].ops);
-  llvm::sort(
-      ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  llvm::sort(ops,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   return ops;
 }
 

@@ -95,6 +95,15 @@ struct PexPruneHintsPass
     LivenessResult unpruned = unprunedSchedule.computeLiveness();
     if (unpruned.peakBytes <= sramBudget && arenaPipeline.empty())
       return; // Partial execution alone meets the budget.
+    // With an arena pipeline the arena decides; it may stream rows, which
+    // the what-ifs below (channel chains only) do not model.
+    if (!arenaPipeline.empty()) {
+      FailureOr<int64_t> arena = plannedArenaBytes(func, state);
+      if (failed(arena))
+        return signalPassFailure();
+      if (*arena <= sramBudget)
+        return; // The unpruned model's arena meets the budget.
+    }
 
     ArrayRef<ChannelGroup> all = groups.getGroups();
     std::vector<int64_t> floors;
@@ -111,13 +120,22 @@ struct PexPruneHintsPass
         "every prunable layer at min-channel-fraction=" +
         llvm::formatv("{0}", minChannelFraction.getValue()).str();
 
+    // Above the budget at the floors, only a row chain (in the arena, not
+    // in the what-ifs) can still meet it.
     if (best > sramBudget) {
-      func.emitError("sram-budget of ")
-          << sramBudget.getValue()
-          << " bytes cannot be met: with partial execution and " << floorText
-          << ", the best peak reachable is " << best << " bytes ("
-          << unpruned.peakBytes << " bytes without pruning)";
-      return signalPassFailure();
+      FailureOr<int64_t> floorArena = best;
+      if (!arenaPipeline.empty())
+        floorArena = plannedArenaBytes(func, state);
+      if (failed(floorArena))
+        return signalPassFailure();
+      if (*floorArena > sramBudget) {
+        func.emitError("sram-budget of ")
+            << sramBudget.getValue()
+            << " bytes cannot be met: with partial execution and " << floorText
+            << ", the best peak reachable is " << best << " bytes ("
+            << unpruned.peakBytes << " bytes without pruning)";
+        return signalPassFailure();
+      }
     }
 
     // Channel counts that meet `target` at the peak, and the arena planned
@@ -142,9 +160,11 @@ struct PexPruneHintsPass
     // a few attempts cross the plateaus where the arena does not move.
     // Then bisect between the last target that missed and the one that
     // met the budget, to remove no more channels than needed.
-    int64_t target = sramBudget, step = 0, missed = 0;
+    int64_t target =
+        std::max(best, std::min<int64_t>(sramBudget, unpruned.peakBytes - 1));
+    int64_t step = 0, missed = 0;
     FailureOr<int64_t> arena = prune(target);
-    unsigned attempts = 1;
+    unsigned attempts = arenaPipeline.empty() ? 1 : 2;
     for (; succeeded(arena) && *arena > sramBudget; ++attempts) {
       if (target == best || attempts == kMaxArenaAttempts) {
         func.emitError("sram-budget of ")
@@ -164,6 +184,10 @@ struct PexPruneHintsPass
     if (failed(arena))
       return signalPassFailure();
     std::vector<int64_t> met = state.channels;
+    // Met at the first target: the arena may be below the peak (row
+    // chains), so look for a higher peak that still meets the budget.
+    if (missed == 0)
+      missed = unpruned.peakBytes;
     for (int64_t low = target, high = missed;
          high - low > 1 && attempts < kMaxArenaAttempts; ++attempts) {
       int64_t mid = low + (high - low) / 2;

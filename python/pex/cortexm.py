@@ -139,7 +139,7 @@ def _run(command: Sequence[str], what: str,
 def pipeline_options(name: str = "model", partial: bool = True, slices: int = 0,
                      slice_size: int = 0, sram_budget: int = 0, report_file: str = "",
                      check_buffers: bool = True, kernels: bool = True,
-                     profile: bool = False, rows: bool = False, band: int = 0) -> str:
+                     profile: bool = False, rows: bool = True, band: int = 0) -> str:
     """The option string of ``--pex-cortexm-pipeline``."""
     options = (f"name={name} partial={'true' if partial else 'false'} slices={slices} "
                f"slice-size={slice_size} sram-budget={sram_budget} "
@@ -238,7 +238,7 @@ def compile_model(model: str, out_prefix: str, tools: Tools, *, name: str = "mod
                   sram_budget: int = 0, mcpu: str = "cortex-m4", float_abi: str = "hard",
                   check_buffers: bool = True, kernels: bool = True,
                   emit_mlir: Optional[str] = None, profile: bool = False,
-                  rows: bool = False, band: int = 0) -> dict:
+                  rows: bool = True, band: int = 0) -> dict:
     """Compiles the TOSA MLIR file ``model`` into ``<out_prefix>.o`` and
     ``<out_prefix>.h``; returns the memory report of the pipeline (JSON) with
     the object's sections and symbols added. ``profile``: the profiling build,

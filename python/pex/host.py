@@ -153,21 +153,22 @@ def _linker_flags(clang: str) -> list[str]:
 
 
 def pipeline_options(partial: bool = True, slices: int = 0, slice_size: int = 0,
-                     sram_budget: int = 0, rows: bool = False, band: int = 0) -> str:
+                     sram_budget: int = 0, rows: bool = True, band: int = 0) -> str:
     """The option string of ``--pex-host-pipeline``."""
     options = (f"partial={'true' if partial else 'false'} slices={slices} "
                f"slice-size={slice_size} sram-budget={sram_budget}")
     return options + row_options(rows, band)
 
 
-def row_options(rows: bool = False, band: int = 0) -> str:
-    """The row-chain options of the pipelines, when not the defaults."""
-    return (" rows=true" if rows else "") + (f" band={band}" if band else "")
+def row_options(rows: bool = True, band: int = 0) -> str:
+    """The row-chain options of the pipelines, when not the defaults (row
+    chains where they lower the peak)."""
+    return ("" if rows else " rows=false") + (f" band={band}" if band else "")
 
 
 def compile_model(model: str, exe: str, tools: Tools, *, partial: bool = True,
                   slices: int = 0, slice_size: int = 0, sram_budget: int = 0,
-                  rows: bool = False, band: int = 0, entry: Optional[str] = None, workdir: Optional[str] = None,
+                  rows: bool = True, band: int = 0, entry: Optional[str] = None, workdir: Optional[str] = None,
                   opt_level: int = 2) -> Signature:
     """Compiles the MLIR file ``model`` into the executable ``exe``; clang
     optimises the LLVM IR and the harness at ``-O<opt_level>``."""

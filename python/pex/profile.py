@@ -92,12 +92,30 @@ def build(regions: Sequence[dict], measured: dict, macs: dict[str, int],
         if row_macs:
             row["instructions_per_mac"] = round(instructions / row_macs, 3)
         rows.append(row)
+    # An operator of a chain that also runs outside the chain's loop (a row
+    # chain's peeled first and last steps, a channel chain's finish) is one
+    # row, the chain's: its instructions count for the chain too.
+    in_chain = {}
+    for row in rows:
+        if "chain" in row:
+            in_chain.setdefault(row["location"], row)
+    outside = {}
+    for row in [r for r in rows if "chain" not in r and r["location"] in in_chain]:
+        target = in_chain[row["location"]]
+        target["calls"] += row["calls"]
+        target["instructions"] += row["instructions"]
+        target["macs"] = max(target["macs"], row["macs"])
+        if target["macs"]:
+            target["instructions_per_mac"] = round(target["instructions"] / target["macs"], 3)
+        outside[target["chain"]] = outside.get(target["chain"], 0) + row["instructions"]
+        rows.remove(row)
     for region in regions:
         if region["kind"] != "chain":
             continue
         inner = [r for r in regions if r["kind"] == "op" and r.get("chain") == region["chain"]]
         instructions = (ticks(region) - calls(region) * inside
-                        - sum(calls(r) for r in inner) * pair)
+                        - sum(calls(r) for r in inner) * pair
+                        + outside.get(region["chain"], 0))
         members = [row for row in rows if row.get("chain") == region["chain"]]
         chain_macs = sum(row["macs"] for row in members)
         chains.append({"chain": region["chain"], "location": region["location"],

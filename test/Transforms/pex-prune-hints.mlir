@@ -1,13 +1,25 @@
-// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000" -verify-diagnostics | FileCheck %s
-// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000" --pex-memory-report="format=json" -verify-diagnostics -o /dev/null | FileCheck %s --check-prefix=JSON
-// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=60000" | FileCheck %s --check-prefix=ENOUGH
-// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=30000" 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
+// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 arena-pipeline=pex-cortexm-pipeline{rows=false}" -verify-diagnostics | FileCheck %s
+// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 arena-pipeline=pex-cortexm-pipeline{rows=false}" --pex-memory-report="format=json" -verify-diagnostics -o /dev/null | FileCheck %s --check-prefix=JSON
+// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=60000 arena-pipeline=pex-cortexm-pipeline{rows=false}" | FileCheck %s --check-prefix=ENOUGH
+// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=30000 arena-pipeline=pex-cortexm-pipeline{rows=false}" 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints 2>&1 | FileCheck %s --check-prefix=OPTIONS
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 min-channel-fraction=1.5" 2>&1 | FileCheck %s --check-prefix=OPTIONS
-// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=32300" 2>&1 | FileCheck %s --check-prefix=ARENA
+// RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=32300 arena-pipeline=pex-cortexm-pipeline{rows=false}" 2>&1 | FileCheck %s --check-prefix=ARENA
 // RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=32300 arena-pipeline=" | FileCheck %s --check-prefix=PEAK
+// RUN: pex-opt %s -split-input-file --pex-prune-hints="sram-budget=30000" | FileCheck %s --check-prefix=ROWS
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 arena-pipeline=no-such-pipeline" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not pex-opt %s -split-input-file --pex-prune-hints="sram-budget=50000 arena-pipeline=pex-partial-pipeline" 2>&1 | FileCheck %s --check-prefix=NO_ARENA
+
+// The search below models channel chains only; most cases plan the arena
+// with them too (rows=false). The default arena pipeline also streams rows,
+// which can meet a budget with less pruning: at 30000 bytes the residual
+// block's row chain (29952 bytes) needs none, and the stride-1 block (32640
+// bytes unpruned) keeps 69 of its 96 expanded channels, the most whose arena
+// the search finds within the budget.
+// ROWS-LABEL: func.func @mbv2_stride1(
+// ROWS:         pex.prune_hint = {channels_after = 69 : i64, channels_before = 96 : i64
+// ROWS-LABEL: func.func @mbv2_residual(
+// ROWS-NOT:     pex.prune_hint
 
 // A budget of 60000 bytes: partial execution alone meets it for the
 // residual block (55296), which gets no hint.
@@ -24,7 +36,7 @@
 // A budget of 32300 bytes is met by the residual block's peak at the floor
 // (32256), but not by the arena the Cortex-M pipeline plans for it, which
 // also holds a kernel's scratch; for the peak alone, the hints exist.
-// ARENA: error: sram-budget of 32300 bytes cannot be met by the arena: planned by pex-cortexm-pipeline, it needs 32352 bytes for a pruned model whose peak is at most 32256 bytes (the best reachable with every prunable layer at min-channel-fraction=0.25)
+// ARENA: error: sram-budget of 32300 bytes cannot be met by the arena: planned by pex-cortexm-pipeline{rows=false}, it needs 32352 bytes for a pruned model whose peak is at most 32256 bytes (the best reachable with every prunable layer at min-channel-fraction=0.25)
 // PEAK-LABEL: func.func @mbv2_residual(
 // PEAK:         pex.prune_hint = {channels_after = 24 : i64, channels_before = 96 : i64
 

@@ -141,6 +141,11 @@ struct ChainPlan {
   llvm::SmallVector<std::string> kernelLabels;
 };
 
+/// Whether `op` only views its first operand's buffer (a reshape, or a
+/// slice that crops rows or columns for window operations): it holds no
+/// bytes of its own.
+bool isViewOp(Operation *op);
+
 /// The fused groups of a function body, in program order. Bodies of
 /// partial.chain ops are flattened in place: their block arguments alias the
 /// chain's inputs and the chain's results alias the yielded values.
@@ -152,7 +157,7 @@ public:
   /// Chains present in the IR, with kernel stages from the chain verifier.
   llvm::ArrayRef<ChainPlan> getChainsInIR() const { return chainsInIR; }
 
-  /// The buffer a value occupies: looks through views (reshape) and chain
+  /// The buffer a value occupies: looks through views (isViewOp) and chain
   /// block arguments and results.
   Value getRoot(Value value) const;
   /// Bytes of the buffer of `value`.

@@ -45,7 +45,7 @@ struct PexChainPipelineOptions : public PassPipelineOptions<Derived> {
       *this, "rows",
       llvm::cl::desc("Stream the first layers band by band (a "
                      "partial.row_chain) when it lowers the peak"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   PexPipelineOption<int64_t> band{
       *this, "band",
       llvm::cl::desc("Force this many output rows per band of the row chain "

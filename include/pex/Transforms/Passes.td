@@ -185,6 +185,14 @@ def PexPruneHints : Pass<"pex-prune-hints", "::mlir::func::FuncOp"> {
     whose peak already meets the budget may still get hints when its arena
     does not. `arena-pipeline=''` meets the budget at the peak alone, with
     no compilation.
+
+    The search models channel chains only, while the arena pipeline may
+    also stream the first layers by rows (`partial.row_chain`), which its
+    arena then shows: a model whose unpruned arena meets the budget gets no
+    hint, a budget below the best peak at the floors is still met when the
+    floors' arena meets it, and when the first target's arena meets the
+    budget the search bisects up towards the unpruned peak, so that no more
+    channels are removed than the arena needs.
   }];
   let options = [
     Option<"sramBudget", "sram-budget", "int64_t", /*default=*/"0",

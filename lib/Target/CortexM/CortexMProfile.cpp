@@ -161,8 +161,11 @@ void Instrumenter::instrumentBlock(Block &block, std::optional<int64_t> chain) {
   for (Operation &op : block.without_terminator()) {
     if (!isWork(&op))
       continue;
+    // A chain's loop: over slices, or over the steady periods of a row
+    // chain (whose first and last steps are peeled before and after it).
     if (auto loop = dyn_cast<scf::ForOp>(op);
-        loop && loop->hasAttr(pex::partial::kSliceLoopAttrName)) {
+        loop && (loop->hasAttr(pex::partial::kSliceLoopAttrName) ||
+                 loop->hasAttr(pex::partial::kRowLoopAttrName))) {
       openKey.clear();
       int64_t index = chains++;
       Entry entry{static_cast<int64_t>(entries.size()),
@@ -177,6 +180,19 @@ void Instrumenter::instrumentBlock(Block &block, std::optional<int64_t> chain) {
         auto size = info.getAs<IntegerAttr>("slice_size");
         if (channels && size && size.getInt() > 0)
           entry.slices = llvm::divideCeil(channels.getInt(), size.getInt());
+      }
+      // A row loop's slices are the steps it runs: periods times steps.
+      if (auto info = loop->getAttrOfType<DictionaryAttr>(
+              pex::partial::kRowLoopAttrName)) {
+        auto period = info.getAs<IntegerAttr>("period");
+        std::optional<int64_t> lower =
+            getConstantIntValue(loop.getLowerBound());
+        std::optional<int64_t> upper =
+            getConstantIntValue(loop.getUpperBound());
+        std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+        if (period && lower && upper && step && *step > 0)
+          entry.slices =
+              llvm::divideCeil(*upper - *lower, *step) * period.getInt();
       }
       entries.push_back(entry);
       regions.push_back({loop, loop, entry.id});

@@ -1,7 +1,7 @@
-// RUN: pex-opt %s -split-input-file --partial-form-chains="rows=true" | FileCheck %s
-// RUN: pex-opt %s -split-input-file --partial-form-chains="rows=true" --pex-memory-report -o /dev/null | FileCheck %s --check-prefix=REPORT
+// RUN: pex-opt %s -split-input-file --partial-form-chains | FileCheck %s
+// RUN: pex-opt %s -split-input-file --partial-form-chains --pex-memory-report -o /dev/null | FileCheck %s --check-prefix=REPORT
 // RUN: pex-opt %s -split-input-file --partial-form-chains="band=4" | FileCheck %s --check-prefix=BAND
-// RUN: pex-opt %s -split-input-file --partial-form-chains | FileCheck %s --check-prefix=NOROWS
+// RUN: pex-opt %s -split-input-file --partial-form-chains=rows=false | FileCheck %s --check-prefix=NOROWS
 
 // A stem: a stride-2 convolution of a tall image, a depthwise convolution
 // and a pointwise projection. A channel chain would hold the image, the

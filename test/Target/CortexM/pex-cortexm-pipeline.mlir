@@ -1,14 +1,35 @@
-// RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="name=block report=text" -o %t.mlir | FileCheck %s --check-prefix=REPORT
+// RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="name=block report=text" -o %t.rows.mlir | FileCheck %s --check-prefix=ROWS
+// RUN: FileCheck %s --check-prefix=ROWSIR < %t.rows.mlir
+// RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="name=block rows=false report=text" -o %t.mlir | FileCheck %s --check-prefix=REPORT
 // RUN: FileCheck %s < %t.mlir
 // RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="partial=false report=json" -o %t.whole.mlir | FileCheck %s --check-prefix=WHOLE
 // RUN: FileCheck %s --check-prefix=WHOLEIR < %t.whole.mlir
 // RUN: pex-opt %t.mlir --pex-memory-report=format=json -o /dev/null | FileCheck %s --check-prefix=LATER
 // RUN: not pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="name=block-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADNAME
-// RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="name=block kernels=false report=text" -o %t.generic.mlir | FileCheck %s --check-prefix=GENERIC
+// RUN: pex-opt %pex_src_root/examples/mobilenetv2-block-int8.mlir --pex-cortexm-pipeline="name=block rows=false kernels=false report=text" -o %t.generic.mlir | FileCheck %s --check-prefix=GENERIC
 // RUN: FileCheck %s --check-prefix=GENERICIR < %t.generic.mlir
 
-// The bundled MobileNetV2 block (x = 24x24x16, expansion 6) for Cortex-M:
-// the recorded memory report of the TOSA program (55296 bytes with partial
+// By default the bundled MobileNetV2 block (x = 24x24x16, expansion 6) runs
+// as a row chain in bands of one row: 29952 bytes, the input, the output and
+// three rows of the expanded tensor and two of the depthwise result. Each
+// band calls the three kernels; the input and output are copied with memcpy.
+// ROWS:      memory report for @mobilenetv2_block (recorded)
+// ROWS-NEXT:   whole-buffer peak: 119808 bytes (tosa.depthwise_conv2d)
+// ROWS-NEXT:   peak: 29952 bytes (tosa.conv2d (chain 0 rows))
+// ROWS-NEXT:   live-bytes bound: 29952 bytes
+// ROWS-NEXT:   chains: 1
+// ROWS-NEXT:   arena: 29952 bytes (@block_arena, aligned to 8)
+// ROWSIR:       module attributes {pex.arena = {alignment = 8 : i64, bytes = 29952 : i64,
+// ROWSIR-NOT:     llvm.func @malloc
+// ROWSIR-LABEL:   llvm.func @block_run(
+// ROWSIR:           "llvm.intr.memcpy"
+// ROWSIR:           llvm.call @pex_conv2d_s8(
+// ROWSIR:           llvm.call @pex_depthwise_conv2d_s8(
+// ROWSIR:           llvm.call @pex_conv2d_s8(
+// ROWSIR:           llvm.return %{{.*}} : i32
+
+// With channel chains only (rows=false), for Cortex-M: the recorded memory
+// report of the TOSA program (55296 bytes with partial
 // execution) next to the arena that holds every buffer: 55296 bytes. The
 // kernel library's scratch (the im2col windows of the convolutions) fits in
 // the gaps of the arena.

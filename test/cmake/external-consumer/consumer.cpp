@@ -39,7 +39,11 @@ int main(int argc, char **argv) {
     return 1;
 
   unsigned chains = 0;
-  module->walk([&](mlir::pex::partial::ChainOp) { ++chains; });
+  module->walk([&](mlir::Operation *op) {
+    if (mlir::isa<mlir::pex::partial::ChainOp, mlir::pex::partial::RowChainOp>(
+            op))
+      ++chains;
+  });
   llvm::outs() << "consumer: " << chains << " chain(s)\n";
   return 0;
 }

@@ -29,19 +29,18 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     fewest slices that keep it under max(peak, budget), preferring a slice
     size that divides the channel count; `slices=<n>` forces n slices.
 
-    With `rows=true` (off by default for now), it then tries streaming the
-    first layers by rows: a `partial.row_chain`
-    over consecutive fused groups from the stem (the groups reading only
-    function arguments) through groups that run band by band
-    (convolutions, depthwise convolutions, pools and elementwise groups,
-    residual adds included), whose results are read only inside the chain
+    Unless `rows=false`, it then tries streaming the first layers by rows:
+    a `partial.row_chain` over consecutive fused groups from the stem (the
+    groups reading only function arguments) through groups that run band by
+    band (convolutions, depthwise convolutions, pools and elementwise
+    groups, residual adds included), whose results are read only inside the chain
     but for the last one's. For every such run and every band height (1, 2,
     4, ... output rows) it evaluates the peak with the channel chains that
     do not overlap the run; the lowest peak wins if it is at least 16 bytes
     lower, and among peaks within 1% of it the largest band, then the
     shortest run. The channel chains are then chosen again around the row
     chain. `band=<k>` streams the best run in bands of k rows even when it
-    lowers nothing (and implies `rows=true`).
+    lowers nothing (and overrides `rows=false`).
 
     Example: an inverted residual block `x -> conv1x1 (expand) -> clamp ->
     depthwise -> conv1x1 (project) -> y`
@@ -71,9 +70,9 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
     Option<"slices", "slices", "int64_t", /*default=*/"0",
            "Force this many slices per chain (0: choose with the memory "
            "model)">,
-    Option<"rows", "rows", "bool", /*default=*/"false",
+    Option<"rows", "rows", "bool", /*default=*/"true",
            "Stream the first layers band by band when it lowers the peak "
-           "(off by default until the whole suite is checked with it)">,
+           "(false: channel chains only)">,
     Option<"band", "band", "int64_t", /*default=*/"0",
            "Force this many output rows per band of the row chain (0: "
            "choose with the memory model)">,
