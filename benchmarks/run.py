@@ -383,7 +383,9 @@ def limit(row: dict) -> str:
     reasons = []
     p = peak_step(pex)
     if p >= 0 and holds_image(pex, pex["steps"][p]):
-        reasons.append("stem holds the input image")
+        reasons.append("input image held while the stem streams by rows"
+                       if pex["steps"][p].get("stage") == "rows"
+                       else "stem holds the input image")
     if not pex.get("chains"):
         reasons.append(row["model"].why or "no chain lowers the peak")
     if int32_scratch(pex):
@@ -476,13 +478,20 @@ def notes(row: dict, tflm: dict) -> list:
         if holds_image(pex, step):
             image = input_buffer(pex)
             rest = step["live_bytes"] - image["bytes"]
-            said.append(
-                f"The peak with partial execution, {step['live_bytes']} B, is at {where}: the "
-                f"input image ({image['type']}, {image['bytes']} B) and {rest} B of what the "
-                "first layers make of it. The stem convolution needs every channel of the "
-                "image at every pixel of its window, so channel slicing cannot shrink this "
-                "stage; spatial streaming of the first layers (rows of the image) can "
-                "(`pex-compile --rows`, off by default and not used for this table).")
+            if step.get("stage") == "rows":
+                said.append(
+                    f"The peak with partial execution, {step['live_bytes']} B, is at {where}, "
+                    f"while the first layers stream by rows: the input image ({image['type']}, "
+                    f"{image['bytes']} B), held whole, and {rest} B of line buffers and "
+                    "outputs; only reusing the image's consumed rows or a streamed input "
+                    "would go lower.")
+            else:
+                said.append(
+                    f"The peak with partial execution, {step['live_bytes']} B, is at {where}: "
+                    f"the input image ({image['type']}, {image['bytes']} B) and {rest} B of "
+                    "what the first layers make of it. The stem convolution needs every "
+                    "channel of the image at every pixel of its window, so channel slicing "
+                    "cannot shrink this stage, and no row chain lowered the peak here.")
         else:
             said.append(f"The peak with partial execution, {step['live_bytes']} B, is at "
                         f"{where}; the whole-buffer peak, {whole['peak_bytes']} B, at "

@@ -10,8 +10,10 @@ Both curves are the memory model's live bytes (the live-bytes bound of each
 step, model input and output included); the arena that packs them is a
 horizontal line of its own. The x axis is the whole-buffer schedule's
 operator steps: a step of the partial schedule sits at the x of the same
-operator, and the finish step of an accumulating chain (bias, rescale and
-activation after the last slice) half a step after its consumer.
+operator, the finish step of an accumulating chain (bias, rescale and
+activation after the last slice) half a step after its consumer, and the
+one step of a row chain in the middle of the operators it runs (shaded in
+orange, with its band height).
 
 Needs matplotlib (Debian's ``python3-matplotlib``); used by ``pex-compile
 --plot`` and ``benchmarks/run.py``.
@@ -28,6 +30,7 @@ def align_steps(report: dict) -> tuple[list[float], list[float]]:
     execution, on the whole-buffer schedule's axis."""
     whole = report.get("whole_buffer_steps") or []
     steps = report.get("steps") or []
+    chains = report.get("chains") or []
     whole_x = [float(i) for i in range(len(whole))]
     xs, j = [], 0
     for step in steps:
@@ -36,8 +39,13 @@ def align_steps(report: dict) -> tuple[list[float], list[float]]:
             continue
         if j >= len(whole) or whole[j]["op"] != step["op"]:
             break
-        xs.append(float(j))
-        j += 1
+        # A row chain's step runs all of its operators: it spans them, and
+        # sits in the middle of the span.
+        span = 1
+        if step.get("stage") == "rows" and step.get("chain", -1) < len(chains):
+            span = max(len(chains[step["chain"]].get("ops", [])), 1)
+        xs.append(j + (span - 1) / 2)
+        j += span
     if len(xs) == len(steps) and j == len(whole):
         return whole_x, xs
     # The two schedules do not list the same operators in the same order:
@@ -74,9 +82,19 @@ def memory_timeline(report: dict, path: str, budget: int = 0,
         ys = [s["live_bytes"] / kib for s in steps]
         ax.plot(xs, ys, drawstyle="steps-mid", color="#1f77b4", lw=1.6,
                 label=f"partial execution (peak {report.get('peak_bytes', 0)} B)")
-        for index in range(len(report["chains"])):
+        for index, chain in enumerate(report["chains"]):
             chain_x = [x for x, s in zip(xs, steps) if s.get("chain") == index]
-            if chain_x:
+            if not chain_x:
+                continue
+            if chain.get("split") == "rows":
+                # Its one step stands for every operator of the run.
+                half = (len(chain.get("ops", [])) - 1) / 2 + 0.45
+                ax.axvspan(chain_x[0] - half, chain_x[0] + half, color="#ff7f0e",
+                           alpha=0.10, lw=0)
+                ax.text(chain_x[0], 0.02, f"rows, bands of {chain.get('band')}",
+                        transform=ax.get_xaxis_transform(), ha="center", fontsize=7,
+                        color="#ff7f0e")
+            else:
                 ax.axvspan(min(chain_x) - 0.45, max(chain_x) + 0.45, color="#1f77b4",
                            alpha=0.08, lw=0)
     else:
@@ -112,7 +130,8 @@ def memory_timeline(report: dict, path: str, budget: int = 0,
                  f"{steps[p]['live_bytes']} B at {report.get('peak_op', steps[p]['op'])}",
                  "#1f77b4", -11 if abs(xs[p] - (whole_x[wp] if wp >= 0 else -9)) < 3 else 9)
 
-    ax.set_xlabel("operator step (whole-buffer schedule; shaded: chains)", fontsize=8)
+    ax.set_xlabel("operator step (whole-buffer schedule; shaded: channel chains, "
+                  "orange: row chains)", fontsize=8)
     ax.set_ylabel("live bytes (KiB)", fontsize=8)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
