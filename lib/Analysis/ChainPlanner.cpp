@@ -241,11 +241,23 @@ mlir::pex::findRowChainCandidates(const KernelGraph &graph) {
              succeeded(getRowWindows(op, reason));
     });
   };
+  // The stem reads the model input, or what a kernel that cannot stream
+  // makes of the input alone (a PyTorch export's NCHW -> NHWC transpose).
+  auto readsInputOnly = [&](const Kernel &kernel) {
+    return llvm::all_of(kernel.inputs, [&](Value input) {
+      return graph.isFunctionArgument(input);
+    });
+  };
+  auto isStemInput = [&](Value input) {
+    if (graph.isFunctionArgument(input))
+      return true;
+    int producer = graph.getProducer(input);
+    return producer >= 0 && !streamable(kernels[producer]) &&
+           readsInputOnly(kernels[producer]);
+  };
   for (unsigned start = 0; start < kernels.size(); ++start) {
     if (!streamable(kernels[start]) ||
-        !llvm::all_of(kernels[start].inputs, [&](Value input) {
-          return graph.isFunctionArgument(input);
-        }))
+        !llvm::all_of(kernels[start].inputs, isStemInput))
       continue;
     ChainPlan plan;
     // Results still to be read by a later kernel of the run, by reader.

@@ -34,7 +34,9 @@ struct ChainPlannerOptions {
 };
 
 /// Every row chain the kernel graph admits: runs of consecutive kernels from
-/// one reading only function arguments (the stem) through kernels that run
+/// one reading only function arguments, or the outputs of kernels that
+/// cannot stream and read only function arguments (the stem, behind an
+/// input transpose), through kernels that run
 /// band by band, whose results are read only inside the run but for the
 /// last one's. `band` is left 0.
 std::vector<ChainPlan> findRowChainCandidates(const KernelGraph &graph);

@@ -31,7 +31,9 @@ def PartialFormChains : Pass<"partial-form-chains", "::mlir::func::FuncOp"> {
 
     Unless `rows=false`, it then tries streaming the first layers by rows:
     a `partial.row_chain` over consecutive fused groups from the stem (the
-    groups reading only function arguments) through groups that run band by
+    groups reading only function arguments, or what a group that cannot
+    stream makes of them alone, such as the NCHW -> NHWC transpose of a
+    PyTorch export) through groups that run band by
     band (convolutions, depthwise convolutions, pools and elementwise
     groups, residual adds included), whose results are read only inside the chain
     but for the last one's. For every such run and every band height (1, 2,
