@@ -319,9 +319,26 @@ mlir::pex::chooseRowChain(const KernelGraph &graph,
   // A forced band streams the best run even when it gains nothing.
   int64_t bestPeak = options.band > 0 ? std::numeric_limits<int64_t>::max()
                                       : current - kMinimumChainGainBytes;
-  for (ChainPlan candidate : findRowChainCandidates(graph)) {
-    candidate.band =
-        options.band > 0 ? std::min(options.band, sourceRows(candidate)) : 1;
+  // Choosing the channel chains again around a run is a whole chain choice.
+  // Up to kExactRowChainKernels fused groups (every MCU network we know),
+  // every run pays it. Beyond, the runs are ranked by a cheap estimate,
+  // their peak next to the channel chains they do not overlap (which
+  // favours longer runs), and only the kRowChainFinalists best that gain
+  // pay it: a network of hundreds of streamable groups took minutes
+  // otherwise. Either way, candidates come by start, shortest first, and
+  // past the layers whose tensors the chain shrinks a longer run stops
+  // gaining: after kRowChainPatience longer runs without a lower peak the
+  // rest of that start's runs are skipped.
+  constexpr size_t kExactRowChainKernels = 256;
+  constexpr unsigned kRowChainPatience = 6;
+  constexpr size_t kRowChainFinalists = 4;
+  bool exact = graph.getKernels().size() <= kExactRowChainKernels;
+  auto overlaps = [](const ChainPlan &a, const ChainPlan &b) {
+    return llvm::any_of(a.kernels, [&](unsigned k) {
+      return llvm::is_contained(b.kernels, k);
+    });
+  };
+  auto evaluate = [&](const ChainPlan &candidate) {
     std::vector<ChainPlan> chains = {candidate};
     llvm::append_range(chains, chooseChains(graph, options, {candidate}));
     int64_t peak = peakOf(chains);
@@ -331,7 +348,48 @@ mlir::pex::chooseRowChain(const KernelGraph &graph,
       bestChains = std::move(chains);
       bestPeak = peak;
     }
+    return peak;
+  };
+  std::vector<std::pair<int64_t, ChainPlan>> ranked;
+  unsigned currentStart = ~0u, sinceImproved = 0;
+  int64_t startBest = std::numeric_limits<int64_t>::max();
+  for (ChainPlan candidate : findRowChainCandidates(graph)) {
+    if (candidate.kernels.front() != currentStart) {
+      currentStart = candidate.kernels.front();
+      sinceImproved = 0;
+      startBest = std::numeric_limits<int64_t>::max();
+    } else if (sinceImproved >= kRowChainPatience) {
+      continue;
+    }
+    candidate.band =
+        options.band > 0 ? std::min(options.band, sourceRows(candidate)) : 1;
+    int64_t peak;
+    if (exact) {
+      peak = evaluate(candidate);
+    } else {
+      std::vector<ChainPlan> chains = {candidate};
+      for (const ChainPlan &chain : channelChains)
+        if (!overlaps(chain, candidate))
+          chains.push_back(chain);
+      peak = peakOf(chains);
+      ranked.emplace_back(peak, candidate);
+    }
+    if (peak < startBest) {
+      startBest = peak;
+      sinceImproved = 0;
+    } else {
+      ++sinceImproved;
+    }
   }
+  llvm::stable_sort(ranked, [](const auto &a, const auto &b) {
+    return std::make_pair(a.first, a.second.kernels.size()) <
+           std::make_pair(b.first, b.second.kernels.size());
+  });
+  if (ranked.size() > kRowChainFinalists)
+    ranked.resize(kRowChainFinalists);
+  for (auto &[estimate, candidate] : ranked)
+    if (options.band > 0 || estimate < current)
+      evaluate(candidate);
   if (!best || options.band > 0)
     return best;
 
