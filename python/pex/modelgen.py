@@ -328,10 +328,10 @@ class Builder:
 
     def _conv(self, kind: str, x: Value, weights: tuple[np.ndarray, np.ndarray, np.ndarray],
               pad: tuple[int, ...], stride: tuple[int, int], out_shape: tuple[int, ...],
-              act: Activation, name: str) -> Value:
+              act: Activation, name: str, dilation: tuple[int, int] = (1, 1)) -> Value:
         real_w, quant_w, w_scales = weights
         real_b = self._bias(out_shape[-1])
-        attrs = {"acc_type": "i32" if self.int8 else "f32", "dilation": (1, 1),
+        attrs = {"acc_type": "i32" if self.int8 else "f32", "dilation": dilation,
                  "pad": pad, "stride": stride}
         if not self.int8:
             w = self._const(f"{name}_w", real_w, "f32")
@@ -358,14 +358,17 @@ class Builder:
         return self._conv("conv2d", x, weights, pad, stride, (1, oh, ow, cout), act, name)
 
     def depthwise(self, x: Value, kernel: IntPair = 3, stride: IntPair = 1,
-                  act: Activation = None, name: str = "dw") -> Value:
-        """Depthwise convolution (multiplier 1) with TF 'same' padding."""
-        kernel, stride = _pair(kernel), _pair(stride)
-        x, pad, (oh, ow) = self._padded(x, kernel, stride, name)
+                  act: Activation = None, name: str = "dw", dilation: IntPair = 1) -> Value:
+        """Depthwise convolution (multiplier 1) with TF 'same' padding; a
+        dilated window pads as the window it spans."""
+        kernel, stride, dilation = _pair(kernel), _pair(stride), _pair(dilation)
+        span = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
+        x, pad, (oh, ow) = self._padded(x, span, stride, name)
         c = x.shape[3]
         weights = self._weights((kernel[0], kernel[1], c, 1), kernel[0] * kernel[1],
                                 channel_axis=2)
-        return self._conv("depthwise_conv2d", x, weights, pad, stride, (1, oh, ow, c), act, name)
+        return self._conv("depthwise_conv2d", x, weights, pad, stride, (1, oh, ow, c), act,
+                          name, dilation)
 
     def add(self, a: Value, b: Value, act: Activation = None, name: str = "add") -> Value:
         """Residual addition (quantised as TFLite's ADD lowered to TOSA)."""
@@ -513,7 +516,8 @@ class Builder:
 # --------------------------------------------------------------------------
 
 def _inverted_residual(b: Builder, x: Value, expansion: int, cout: int, stride: int,
-                       kernel: int, residual: Optional[bool], name: str) -> Value:
+                       kernel: int, residual: Optional[bool], name: str,
+                       dilation: int = 1) -> Value:
     """MobileNetV2 block: 1x1 expand (unless expansion 1), dw, 1x1 project.
 
     ``residual=None`` adds the shortcut whenever it is possible (stride 1 and
@@ -528,7 +532,7 @@ def _inverted_residual(b: Builder, x: Value, expansion: int, cout: int, stride: 
     h = x
     if expansion != 1:
         h = b.conv2d(h, cin * expansion, 1, 1, "relu6", f"{name}_expand")
-    h = b.depthwise(h, kernel, stride, "relu6", f"{name}_dw")
+    h = b.depthwise(h, kernel, stride, "relu6", f"{name}_dw", dilation)
     h = b.conv2d(h, cout, 1, 1, None, f"{name}_project")
     return b.add(x, h, None, f"{name}_add") if residual else h
 
@@ -694,12 +698,13 @@ def mcunet_like(resolution: int = 96, width: float = 1.0, num_classes: int = 10,
 
 @_model("mbv2_block")
 def mbv2_block(h: int = 8, w: int = 8, cin: int = 4, expansion: int = 6, cout: int = 4,
-               stride: int = 1, residual: bool = True, kernel: int = 3, *,
+               stride: int = 1, residual: bool = True, kernel: int = 3, dilation: int = 1, *,
                dtype: str = "int8", seed: int = 0, func_name: str = "main") -> Graph:
-    """One MobileNetV2 inverted residual block on a linear-bottleneck input."""
+    """One MobileNetV2 inverted residual block on a linear-bottleneck input
+    (its depthwise convolution dilated by ``dilation``)."""
     b = Builder(dtype, seed)
     x = b.input((1, h, w, cin), LINEAR_INPUT)
-    y = _inverted_residual(b, x, expansion, cout, stride, kernel, residual, "b1")
+    y = _inverted_residual(b, x, expansion, cout, stride, kernel, residual, "b1", dilation)
     return b.finish([y], func_name)
 
 
