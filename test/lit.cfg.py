@@ -103,12 +103,14 @@ if (shutil.which("mlir-opt-22") and shutil.which("mlir-runner-22")
         and all(os.path.exists(lib) for lib in runner_libs)):
     config.available_features.add("mlir-runner")
 config.substitutions.append(("%pex_tools_dir", config.pex_tools_dir))
-# The importer's libFuzzer target (fuzz/), when clang-22 could build it.
-tflite_fuzzer = os.path.join(config.pex_obj_root, "fuzz", "bin",
-                             "pex-tflite-fuzzer")
-if os.path.exists(tflite_fuzzer):
-    config.available_features.add("tflite-fuzzer")
-    config.substitutions.append(("%pex_tflite_fuzzer", tflite_fuzzer))
+# The libFuzzer targets of the importer and of the Cortex-M pipeline (fuzz/),
+# when clang-22 could build them.
+for fuzzer in ("tflite-fuzzer", "pipeline-fuzzer"):
+    path = os.path.join(config.pex_obj_root, "fuzz", "bin", "pex-" + fuzzer)
+    if os.path.exists(path):
+        config.available_features.add(fuzzer)
+        config.substitutions.append(
+            ("%pex_" + fuzzer.replace("-", "_"), path))
 
 # Host execution of compiled models (pex-run-host, pex-difftest): the
 # drivers CMake configures into the tools directory, clang to link models

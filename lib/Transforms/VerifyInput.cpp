@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "pex/Dialect/Partial/IR/PartialDialect.h"
 #include "llvm/ADT/DenseMap.h"
@@ -100,6 +101,53 @@ std::string checkRescale(tosa::RescaleOp rescale) {
   return "";
 }
 
+/// The values of a `!tosa.shape` operand when it is a constant.
+std::optional<SmallVector<int64_t>> constantShape(Value shape) {
+  SmallVector<int64_t> values;
+  Operation *op = shape.getDefiningOp();
+  if (!op || !tosa::getConstShapeValues(op, values))
+    return std::nullopt;
+  return values;
+}
+
+/// Why a `tosa.slice` reads outside its input or disagrees with its result
+/// type, or an empty string. TOSA requires constant start and size of the
+/// input's rank with start >= 0, size >= 1, start + size <= the input's
+/// extent and size equal to the result's extent; the verifier does not
+/// check all of it, and the lowering then builds an invalid
+/// tensor.extract_slice. Types that are not static are left to checkType.
+std::string checkSlice(tosa::SliceOp slice) {
+  std::optional<SmallVector<int64_t>> start = constantShape(slice.getStart());
+  std::optional<SmallVector<int64_t>> size = constantShape(slice.getSize());
+  if (!start || !size)
+    return "start and size must be constant shapes";
+  auto input = dyn_cast<RankedTensorType>(slice.getInput1().getType());
+  auto result = dyn_cast<RankedTensorType>(slice.getType());
+  if (!input || !result || !input.hasStaticShape() || !result.hasStaticShape())
+    return "";
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(start->size()) != rank ||
+      static_cast<int64_t>(size->size()) != rank || result.getRank() != rank)
+    return "start, size and result must have the input's rank " +
+           std::to_string(rank);
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    int64_t first = (*start)[dim], count = (*size)[dim];
+    int64_t extent = input.getDimSize(dim);
+    if (count < 1)
+      return "dimension " + std::to_string(dim) + ": size " +
+             std::to_string(count) + ", TOSA requires size >= 1";
+    if (first < 0 || first > extent - count)
+      return "dimension " + std::to_string(dim) + ": start " +
+             std::to_string(first) + " and size " + std::to_string(count) +
+             " are outside the input's extent " + std::to_string(extent);
+    if (count != result.getDimSize(dim))
+      return "dimension " + std::to_string(dim) + ": size " +
+             std::to_string(count) + " differs from the result's extent " +
+             std::to_string(result.getDimSize(dim));
+  }
+  return "";
+}
+
 /// Why the values a function returns alias each other or an argument, or
 /// an empty string. Each output is a buffer of its own that the caller
 /// provides; an output that is an input or another output cannot be.
@@ -189,6 +237,9 @@ struct PexVerifyInputPass
           return reject(op, reason);
         if (auto rescale = dyn_cast<tosa::RescaleOp>(op))
           if (std::string reason = checkRescale(rescale); !reason.empty())
+            return reject(op, reason);
+        if (auto slice = dyn_cast<tosa::SliceOp>(op))
+          if (std::string reason = checkSlice(slice); !reason.empty())
             return reject(op, reason);
       } else if (!isa<func::FuncOp, func::ReturnOp>(op) &&
                  ns != pex::partial::PartialDialect::getDialectNamespace()) {

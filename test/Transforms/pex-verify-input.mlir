@@ -267,3 +267,59 @@ func.func @rescale_variable_multiplier(%x: tensor<1x4xi32>, %m: tensor<1xi32>) -
   %r = tosa.rescale %x, %m, %s, %zi, %zo {scale32 = true, rounding_mode = DOUBLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<1x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4xi8>
   return %r : tensor<1x4xi8>
 }
+
+// -----
+
+// TOSA's slice bounds, which its verifier leaves unchecked: a size of 0, a
+// window past the input's end, a negative start and a size other than the
+// result's extent were lowered to tensor.extract_slice ops that do not
+// verify (found by pex-pipeline-fuzzer).
+
+// CHECK-LABEL: func.func @slice_accepted(
+// CHECK:         tosa.slice
+func.func @slice_accepted(%x: tensor<1x8x9x11xi8>) -> tensor<1x7x9x11xi8> {
+  %start = tosa.const_shape {values = dense<[0, 1, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 7, 9, 11]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %s = tosa.slice %x, %start, %size : (tensor<1x8x9x11xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x9x11xi8>
+  return %s : tensor<1x7x9x11xi8>
+}
+
+// -----
+
+func.func @slice_size_zero(%x: tensor<1x8x9x11xi8>) -> tensor<1x7x9x11xi8> {
+  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[0, 7, 9, 11]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  // expected-error@+1 {{'tosa.slice' op is not supported by Pex: dimension 0: size 0, TOSA requires size >= 1}}
+  %s = tosa.slice %x, %start, %size : (tensor<1x8x9x11xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x9x11xi8>
+  return %s : tensor<1x7x9x11xi8>
+}
+
+// -----
+
+func.func @slice_past_the_end(%x: tensor<1x8x9x11xi8>) -> tensor<1x7x9x11xi8> {
+  %start = tosa.const_shape {values = dense<[0, 2, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 7, 9, 11]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  // expected-error@+1 {{'tosa.slice' op is not supported by Pex: dimension 1: start 2 and size 7 are outside the input's extent 8}}
+  %s = tosa.slice %x, %start, %size : (tensor<1x8x9x11xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x9x11xi8>
+  return %s : tensor<1x7x9x11xi8>
+}
+
+// -----
+
+func.func @slice_negative_start(%x: tensor<1x8x9x11xi8>) -> tensor<1x7x9x11xi8> {
+  %start = tosa.const_shape {values = dense<[0, -1, 0, 0]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 7, 9, 11]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  // expected-error@+1 {{'tosa.slice' op is not supported by Pex: dimension 1: start -1 and size 7 are outside the input's extent 8}}
+  %s = tosa.slice %x, %start, %size : (tensor<1x8x9x11xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x9x11xi8>
+  return %s : tensor<1x7x9x11xi8>
+}
+
+// -----
+
+func.func @slice_size_not_result(%x: tensor<1x8x9x11xi8>) -> tensor<1x7x9x11xi8> {
+  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 6, 9, 11]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  // expected-error@+1 {{'tosa.slice' op is not supported by Pex: dimension 1: size 6 differs from the result's extent 7}}
+  %s = tosa.slice %x, %start, %size : (tensor<1x8x9x11xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x9x11xi8>
+  return %s : tensor<1x7x9x11xi8>
+}
