@@ -27,7 +27,7 @@ dir=${PEX_FUZZ_DIR:-build/fuzz}
 count=${PEX_FUZZ_SEEDS:-200}
 python=/usr/bin/python3
 
-cmake -G Ninja -S fuzz -B "$dir" -DCMAKE_CXX_COMPILER=clang++-22 >/dev/null
+cmake -G Ninja -S fuzz -B "$dir" -DCMAKE_CXX_COMPILER=clang++-22 -DPEX_FUZZ_PIPELINE=ON >/dev/null
 ninja -C "$dir" pex-pipeline-fuzzer
 fuzzer=$root/$dir/bin/pex-pipeline-fuzzer
 work=$dir/pipeline
