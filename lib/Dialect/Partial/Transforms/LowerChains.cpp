@@ -227,11 +227,9 @@ void ChainLowering::lower() {
   Block &body = chain.getBody().front();
 
   // Constants move out of the chain; block arguments become its inputs.
-  outer.map(body.getArguments(), chain.getInputs());
-  SmallVector<Operation *> constants;
-  for (Operation &op : body.without_terminator())
-    if (!structure.stages.count(&op))
-      constants.push_back(builder.clone(op, outer));
+  SmallVector<Operation *> constants = hoistChainConstants(
+      builder, body, chain.getInputs(), outer,
+      [&](Operation &op) { return !structure.stages.count(&op); });
 
   // Loop-carried values: the zeroed accumulator, or the full results.
   SmallVector<Value> inits;
@@ -336,9 +334,7 @@ void ChainLowering::lower() {
 
   chain->replaceAllUsesWith(results);
   chain.erase();
-  for (Operation *op : llvm::reverse(constants))
-    if (op->use_empty())
-      op->erase();
+  eraseUnusedConstants(constants);
   if (zeroBias && zeroBias.use_empty())
     zeroBias.getDefiningOp()->erase();
 }

@@ -207,11 +207,9 @@ void RowChainLowering::lower() {
   Block &body = chain.getBody().front();
 
   // Constants move out of the chain; block arguments become its inputs.
-  outer.map(body.getArguments(), chain.getInputs());
-  SmallVector<Operation *> constants;
-  for (Operation &op : body.without_terminator())
-    if (op.hasTrait<OpTrait::ConstantLike>())
-      constants.push_back(builder.clone(op, outer));
+  SmallVector<Operation *> constants = hoistChainConstants(
+      builder, body, chain.getInputs(), outer,
+      [](Operation &op) { return op.hasTrait<OpTrait::ConstantLike>(); });
 
   unsigned n = schedule.ops.size();
   buffers.assign(n, Value());
@@ -334,12 +332,27 @@ void RowChainLowering::lower() {
 
   chain.getResult().replaceAllUsesWith(output);
   chain.erase();
+  eraseUnusedConstants(constants);
+}
+
+} // namespace
+
+SmallVector<Operation *> mlir::pex::partial::hoistChainConstants(
+    OpBuilder &builder, Block &body, ValueRange inputs, IRMapping &mapping,
+    llvm::function_ref<bool(Operation &)> hoist) {
+  mapping.map(body.getArguments(), inputs);
+  SmallVector<Operation *> constants;
+  for (Operation &op : body.without_terminator())
+    if (hoist(op))
+      constants.push_back(builder.clone(op, mapping));
+  return constants;
+}
+
+void mlir::pex::partial::eraseUnusedConstants(ArrayRef<Operation *> constants) {
   for (Operation *op : llvm::reverse(constants))
     if (op->use_empty())
       op->erase();
 }
-
-} // namespace
 
 LogicalResult mlir::pex::partial::lowerRowChain(RowChainOp chain) {
   std::string reason;
